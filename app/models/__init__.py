@@ -1,0 +1,22 @@
+"""All models, imported so that their tables are on ``Model.metadata``."""
+from app.models.base import Model
+from app.models.employer import Employer
+from app.models.household import Household
+from app.models.job import Job
+from app.models.job_type import JobType
+from app.models.oplog import OperationLog
+from app.models.user import LingongUser
+from app.models.village import Village
+from app.models.worker import Worker
+
+__all__ = [
+    "Model",
+    "Employer",
+    "Household",
+    "Job",
+    "JobType",
+    "LingongUser",
+    "OperationLog",
+    "Village",
+    "Worker",
+]

@@ -1,0 +1,1 @@
+"""Roles, permissions, the row rule, login protection and the operation log."""

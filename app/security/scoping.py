@@ -1,0 +1,246 @@
+"""The row rule of SPEC §2, written once.
+
+Every ORM SELECT in the process passes through :func:`_scope_select` (a
+``do_orm_execute`` hook), which adds the actor's read criterion for each scoped
+model with ``with_loader_criteria`` — list, show, edit, delete, bulk actions,
+relation dropdowns, search, the REST API and any later view or report all see
+the same rows. Every flush passes through :func:`_check_writes`, which refuses
+to create, change or delete a row the actor may not write, both as the row was
+before the change and as it is after. A user whose role should be scoped but
+who has no village sees nothing (fail closed).
+"""
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, event, exists, false, or_, select
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from app.models import Employer, Household, Job, Worker
+from app.models.enums import KEY_HOUSEHOLD_CATEGORIES, OPEN_JOB_STATUS, PUBLISHED_JOB_STATUSES
+from app.security.actor import ANONYMOUS, SYSTEM, current_actor
+from app.security.roles import (
+    ROLE_CONFIGS,
+    SCOPE_ALL,
+    SCOPE_KEY_GROUPS,
+    SCOPE_OFFICE,
+    SCOPE_VILLAGE,
+)
+
+SCOPED_MODELS = (Worker, Household, Employer, Job)
+SCOPE_NONE = "none"
+SCOPE_ANONYMOUS = "anonymous"
+
+
+class RowScopeViolation(PermissionError):
+    """A write outside the actor's rows; ``str()`` is the Chinese message."""
+
+
+@dataclass(frozen=True)
+class ActorScope:
+    kind: str
+    village_id: int | None = None
+    office: str | None = None
+
+    @property
+    def unrestricted(self):
+        return self.kind == SCOPE_ALL
+
+
+UNRESTRICTED = ActorScope(SCOPE_ALL)
+NOTHING = ActorScope(SCOPE_NONE)
+PUBLIC = ActorScope(SCOPE_ANONYMOUS)
+
+
+def scope_for_user(user):
+    """The widest scope among the user's roles; village roles without a village see nothing."""
+    scopes = []
+    for role in user.roles:
+        config = ROLE_CONFIGS.get(role.name)
+        if config is None:
+            continue
+        kind = config["scope"]
+        if kind == SCOPE_VILLAGE:
+            if user.village_id is None:
+                continue
+            scopes.append(ActorScope(kind, village_id=user.village_id))
+        elif kind == SCOPE_OFFICE:
+            scopes.append(ActorScope(kind, office=config["office"]))
+        else:
+            scopes.append(ActorScope(kind))
+    if any(s.unrestricted for s in scopes):
+        return UNRESTRICTED
+    if len(scopes) != 1:  # none, or an ambiguous mix: fail closed
+        return NOTHING
+    return scopes[0]
+
+
+def current_scope():
+    """The scope of the acting user, cached per request."""
+    actor = current_actor()
+    if actor is SYSTEM:
+        return UNRESTRICTED
+    if actor is ANONYMOUS:
+        return PUBLIC
+    if has_request_context():
+        cached = g.get("_lingong_scope")
+        if cached is not None and cached[0] == actor.id:
+            return cached[1]
+        g._lingong_scope_resolving = True
+        try:
+            scope = scope_for_user(actor)
+        finally:
+            g._lingong_scope_resolving = False
+        g._lingong_scope = (actor.id, scope)
+        return scope
+    return scope_for_user(actor)
+
+
+def _published_job_of(employer_cls, statuses):
+    return exists().where(and_(Job.employer_id == employer_cls.id, Job.status.in_(statuses)))
+
+
+def read_criterion(model, scope):
+    """SQL criterion for the rows of ``model`` the scope may read; None means all."""
+    kind = scope.kind
+    if kind == SCOPE_ALL:
+        return None
+    if model is Worker:
+        if kind == SCOPE_VILLAGE:
+            return Worker.village_id == scope.village_id
+        if kind == SCOPE_KEY_GROUPS:
+            return or_(Worker.is_poverty_alleviated.is_(True), Worker.is_monitored.is_(True))
+        return false()
+    if model is Household:
+        if kind == SCOPE_VILLAGE:
+            return Household.village_id == scope.village_id
+        if kind == SCOPE_KEY_GROUPS:
+            key_member = exists().where(
+                and_(
+                    Worker.household_id == Household.id,
+                    or_(Worker.is_poverty_alleviated.is_(True), Worker.is_monitored.is_(True)),
+                )
+            )
+            return or_(Household.category.in_(KEY_HOUSEHOLD_CATEGORIES), key_member)
+        return false()
+    if model is Employer:
+        if kind == SCOPE_VILLAGE:
+            return or_(Employer.village_id == scope.village_id, _published_job_of(Employer, PUBLISHED_JOB_STATUSES))
+        if kind == SCOPE_OFFICE:
+            return or_(Employer.source_office == scope.office, _published_job_of(Employer, PUBLISHED_JOB_STATUSES))
+        if kind == SCOPE_ANONYMOUS:
+            return _published_job_of(Employer, (OPEN_JOB_STATUS,))
+        return false()
+    if model is Job:
+        if kind == SCOPE_VILLAGE:
+            return or_(Job.village_id == scope.village_id, Job.status.in_(PUBLISHED_JOB_STATUSES))
+        if kind == SCOPE_OFFICE:
+            return or_(Job.source_office == scope.office, Job.status.in_(PUBLISHED_JOB_STATUSES))
+        if kind == SCOPE_ANONYMOUS:
+            return Job.status == OPEN_JOB_STATUS
+        return false()
+    return None
+
+
+def fixed_values(model, scope):
+    """Column values a new or changed row must carry for the scope to write it.
+
+    None means the scope may not write ``model`` at all; ``{}`` means no constraint.
+    Views use it to fix the village (or source office) on forms.
+    """
+    kind = scope.kind
+    if kind == SCOPE_ALL:
+        return {}
+    if kind == SCOPE_VILLAGE and model in SCOPED_MODELS:
+        return {"village_id": scope.village_id}
+    if kind == SCOPE_OFFICE and model in (Employer, Job):
+        return {"source_office": scope.office}
+    if kind == SCOPE_KEY_GROUPS and model is Worker:
+        return {}  # further limited to key-group rows by the read criterion
+    return None
+
+
+def write_criterion(model, scope):
+    """SQL criterion a row must meet, before and after a change, to be written."""
+    values = fixed_values(model, scope)
+    if values is None:
+        return false()
+    clauses = [getattr(model, column) == value for column, value in values.items()]
+    read = read_criterion(model, scope)
+    if read is not None:
+        clauses.append(read)
+    return and_(*clauses) if clauses else None
+
+
+def check_writable(item, scope=None):
+    """Raise RowScopeViolation unless the scope may write ``item`` as it now stands."""
+    scope = scope or current_scope()
+    values = fixed_values(type(item), scope)
+    if values is None:
+        raise RowScopeViolation(str(_l("您无权修改此类记录")))
+    for column, value in values.items():
+        if getattr(item, column) != value:
+            raise RowScopeViolation(str(_MESSAGES.get(column, _l("您无权修改此记录"))))
+
+
+_MESSAGES = {
+    "village_id": _l("只能录入或修改本村(社区)的记录"),
+    "source_office": _l("只能录入或修改本单位发布的记录"),
+}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_select(state):
+    if not (state.is_select or state.is_update or state.is_delete) or state.is_column_load:
+        return
+    if state.execution_options.get("skip_row_scope"):
+        return
+    if has_request_context() and g.get("_lingong_scope_resolving"):
+        return  # the queries that load the actor's own roles
+    scope = current_scope()
+    if scope.unrestricted:
+        return
+    options = []
+    for model in SCOPED_MODELS:
+        criterion = read_criterion(model, scope)
+        if criterion is not None:
+            options.append(with_loader_criteria(model, criterion, include_aliases=True))
+    state.statement = state.statement.options(*options)
+
+
+def _refuse_outside(session, model, ids, scope):
+    """Refuse unless every row ``ids`` of ``model`` meets the write criterion now."""
+    criterion = write_criterion(model, scope)
+    ids = sorted(set(ids))
+    if criterion is None or not ids:
+        return
+    conn = session.connection()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        allowed = conn.execute(select(model.id).where(model.id.in_(chunk), criterion)).scalars().all()
+        if len(allowed) != len(chunk):
+            raise RowScopeViolation(str(_l("您无权修改不属于您管辖范围的记录")))
+
+
+@event.listens_for(Session, "before_flush")
+def _check_writes_before(session, _flush_context, _instances):
+    """Rows changed or deleted must have been writable as they were."""
+    scope = current_scope()
+    if scope.unrestricted:
+        return
+    for model in SCOPED_MODELS:
+        touched = [o.id for o in list(session.dirty) + list(session.deleted)
+                   if type(o) is model and o.id is not None]
+        if touched:
+            _refuse_outside(session, model, touched, scope)
+
+
+@event.listens_for(Session, "after_flush")
+def _check_writes_after(session, _flush_context):
+    """Rows created or changed must be writable as they now are."""
+    scope = current_scope()
+    if scope.unrestricted:
+        return
+    for model in SCOPED_MODELS:
+        ids = [o.id for o in list(session.new) + list(session.dirty) if type(o) is model]
+        _refuse_outside(session, model, ids, scope)

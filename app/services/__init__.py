@@ -1,0 +1,1 @@
+"""Business rules as plain functions, free of Flask request objects."""

@@ -1,0 +1,1 @@
+"""Views and APIs; ``register_views`` is the one place that adds them and the menu."""

@@ -1,0 +1,210 @@
+"""Base classes every ledger view and API derives from: permissions, row rule, masking."""
+from flask import flash, g, redirect, request
+from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask import current_app
+from wtforms import SelectField, ValidationError
+
+from app.models import Village
+from app.security import scoping
+from app.security.permissions import MODEL_API_METHODS, MODEL_VIEW_METHODS, RESOURCE_PERSONAL_DATA, perm, ACTION_READ
+from app.services.identity import InvalidValue
+from app.services.masking import mask_id_number, mask_phone
+
+
+def may_see_personal_data():
+    """Whether the current user sees ID and phone numbers unmasked (cached per request)."""
+    cached = g.get("_lingong_unmasked")
+    if cached is None:
+        cached = current_app.appbuilder.sm.has_access(perm(ACTION_READ), RESOURCE_PERSONAL_DATA)
+        g._lingong_unmasked = cached
+    return cached
+
+
+def masked_id(value):
+    return value if may_see_personal_data() else mask_id_number(value)
+
+
+def masked_phone(value):
+    return value if may_see_personal_data() else mask_phone(value)
+
+
+def enum_field(label, choices, required=True, description=None):
+    """A drop-down for one of the Chinese enumerations of SPEC §3."""
+    options = [(c, c) for c in choices]
+    if not required:
+        options = [("", _l("（未填写）"))] + options
+    return SelectField(
+        label,
+        choices=options,
+        widget=Select2Widget(),
+        description=description,
+        validate_choice=True,
+        filters=[lambda v: v or None] if not required else [],
+    )
+
+
+def value_check(parse):
+    """A WTForms validator from a service function that raises InvalidValue."""
+
+    def _validate(_form, field):
+        if field.data in (None, ""):
+            return
+        try:
+            parse(field.data)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from None
+
+    return _validate
+
+
+class FilterSelectableVillage(BaseFilter):
+    """Relation drop-downs offer only the villages the user may record rows for."""
+
+    name = "selectable village"
+    arg_name = "svil"
+
+    def apply(self, query, value):
+        scope = scoping.current_scope()
+        if scope.kind == scoping.SCOPE_VILLAGE:
+            return query.filter(Village.id == scope.village_id)
+        return query
+
+
+VILLAGE_FIELD_QUERY = {"village": [["id", FilterSelectableVillage, None]]}
+
+
+class LedgerModelView(ModelView):
+    """A CRUD view whose writes obey the row rule with a clear Chinese message."""
+
+    method_permission_name = MODEL_VIEW_METHODS
+    page_size = 20
+    add_query_rel_fields = VILLAGE_FIELD_QUERY
+    edit_query_rel_fields = VILLAGE_FIELD_QUERY
+
+    def _apply_fixed_values(self, item):
+        values = scoping.fixed_values(self.datamodel.obj, scoping.current_scope()) or {}
+        for column, value in values.items():
+            current = getattr(item, column)
+            relation = column[:-3] if column.endswith("_id") else None
+            if relation and getattr(item, relation, None) is not None:
+                current = getattr(item, relation).id
+            if current not in (None, ""):
+                continue
+            setattr(item, column, value)
+
+    def pre_add(self, item):
+        self._apply_fixed_values(item)
+        self._sync_relation_ids(item)
+        scoping.check_writable(item)
+
+    def pre_update(self, item):
+        self._sync_relation_ids(item)
+        scoping.check_writable(item)
+
+    def pre_delete(self, item):
+        scoping.check_writable(item)
+
+    @staticmethod
+    def _sync_relation_ids(item):
+        """Forms set relationships; the row rule reads the foreign keys."""
+        for rel in ("village", "household", "employer", "job_type"):
+            obj = getattr(item, rel, None) if hasattr(type(item), rel) else None
+            if obj is not None and hasattr(item, f"{rel}_id"):
+                setattr(item, f"{rel}_id", obj.id)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        """FAB's bulk action, minus rows the user cannot see (they come back as None)."""
+        name = request.form["action"]
+        pks = request.form.getlist("rowid")
+        permission_name = self.get_action_permission_name(name)
+        if not self.appbuilder.sm.has_access(permission_name, self.class_permission_name):
+            flash(str(_l("权限不足，操作被拒绝")), "danger")
+            return redirect(".")
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in pks]
+        items = [item for item in items if item is not None]
+        if not items:
+            flash(str(_l("没有可操作的记录")), "warning")
+            return redirect(".")
+        try:
+            for item in items:
+                scoping.check_writable(item)
+        except scoping.RowScopeViolation as exc:
+            flash(str(exc), "danger")
+            return redirect(".")
+        return self.actions.get(name).func(items)
+
+
+class ForeignKeySchemaConverter(Model2SchemaConverter):
+    """FAB's schema converter with foreign-key columns (SPEC §3 names them ``*_id``)."""
+
+    def _meta_schema_factory(self, columns, model, class_mixin, parent_schema_name=None):
+        schema = super()._meta_schema_factory(columns, model, class_mixin, parent_schema_name)
+
+        class WithForeignKeys(schema):
+            class Meta(schema.Meta):
+                include_fk = True
+
+        return WithForeignKeys
+
+
+class LedgerApi(ModelRestApi):
+    """A REST resource with the same permissions, row rule and masking as the UI."""
+
+    model2schemaconverter = ForeignKeySchemaConverter
+
+    method_permission_name = MODEL_API_METHODS
+    allow_browser_login = True
+    page_size = 20
+    masked_columns = {}  # column → masking function for users without PersonalData
+
+    def pre_add(self, item):
+        values = scoping.fixed_values(self.datamodel.obj, scoping.current_scope()) or {}
+        for column, value in values.items():
+            if getattr(item, column) in (None, ""):
+                setattr(item, column, value)
+        scoping.check_writable(item)
+
+    def pre_update(self, item):
+        scoping.check_writable(item)
+
+    def pre_delete(self, item):
+        scoping.check_writable(item)
+
+    def _mask(self, row):
+        for column, mask in self.masked_columns.items():
+            if column in row:
+                row[column] = mask(row[column])
+
+    def pre_get_list(self, data):
+        if not may_see_personal_data():
+            for row in data.get("result", []):
+                self._mask(row)
+
+    def pre_get(self, data):
+        if not may_see_personal_data():
+            self._mask(data.get("result", {}))
+
+    def post_headless(self):
+        return self._guarded(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._guarded(super().put_headless, pk)
+
+    def delete_headless(self, pk):
+        return self._guarded(super().delete_headless, pk)
+
+    def _guarded(self, call, *args):
+        try:
+            return call(*args)
+        except scoping.RowScopeViolation as exc:
+            self.datamodel.session.rollback()
+            return self.response(403, message=str(exc))
+        except InvalidValue as exc:
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))

@@ -1,0 +1,62 @@
+"""Registers every view, API and menu entry; menu access is derived from the same list."""
+from flask_babel import lazy_gettext as _l
+
+from app.security.permissions import (
+    RESOURCE_EMPLOYER,
+    RESOURCE_HOUSEHOLD,
+    RESOURCE_JOB,
+    RESOURCE_JOB_TYPE,
+    RESOURCE_OPERATION_LOG,
+    RESOURCE_VILLAGE,
+    RESOURCE_WORKER,
+)
+from app.views.dictionaries import JobTypeApi, JobTypeView, VillageApi, VillageView
+from app.views.employers import EmployerApi, EmployerView, JobApi, JobView
+from app.views.oplog import OperationLogView
+from app.views.workers import HouseholdApi, HouseholdView, WorkerApi, WorkerView
+
+CATEGORY_LABOUR = "LabourLedger"
+CATEGORY_DEMAND = "DemandLedger"
+CATEGORY_SYSTEM = "SystemData"
+
+CATEGORY_LABELS = {
+    CATEGORY_LABOUR: (_l("劳动力台账"), "fa-users"),
+    CATEGORY_DEMAND: (_l("用工需求"), "fa-briefcase"),
+    CATEGORY_SYSTEM: (_l("基础数据"), "fa-cogs"),
+}
+
+# (menu name, label, icon, category, view, resource). The menu name is what FAB's
+# ``menu_access`` permission refers to; a role reading the resource gets the entry.
+MENU = [
+    ("Workers", _l("劳动力"), "fa-user", CATEGORY_LABOUR, WorkerView, RESOURCE_WORKER),
+    ("Households", _l("户"), "fa-home", CATEGORY_LABOUR, HouseholdView, RESOURCE_HOUSEHOLD),
+    ("Jobs", _l("用工需求台账"), "fa-list", CATEGORY_DEMAND, JobView, RESOURCE_JOB),
+    ("Employers", _l("用工主体"), "fa-building", CATEGORY_DEMAND, EmployerView, RESOURCE_EMPLOYER),
+    ("Villages", _l("村(社区)"), "fa-map-marker", CATEGORY_SYSTEM, VillageView, RESOURCE_VILLAGE),
+    ("JobTypes", _l("工种字典"), "fa-tags", CATEGORY_SYSTEM, JobTypeView, RESOURCE_JOB_TYPE),
+    ("OperationLog", _l("操作日志"), "fa-history", CATEGORY_SYSTEM, OperationLogView, RESOURCE_OPERATION_LOG),
+]
+
+APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi]
+
+
+def register_views(appbuilder):
+    """Add every view and API to ``appbuilder``, in menu order."""
+    for name, label, icon, category, view, _resource in MENU:
+        category_label, category_icon = CATEGORY_LABELS[category]
+        appbuilder.add_view(
+            view, name, label=label, icon=icon, category=category,
+            category_label=category_label, category_icon=category_icon,
+        )
+    for api in APIS:
+        appbuilder.add_api(api)
+
+
+def menu_permissions_for(resources):
+    """(permission, view_menu) pairs for the menu entries of the readable resources."""
+    pairs = set()
+    for name, _label, _icon, category, _view, resource in MENU:
+        if resource in resources:
+            pairs.add(("menu_access", name))
+            pairs.add(("menu_access", category))
+    return pairs
