@@ -76,24 +76,29 @@ def scope_for_user(user):
 
 
 def current_scope():
-    """The scope of the acting user, cached per request."""
-    actor = current_actor()
-    if actor is SYSTEM:
-        return UNRESTRICTED
-    if actor is ANONYMOUS:
-        return PUBLIC
-    if has_request_context():
+    """The scope of the acting user, cached per request.
+
+    Resolving it may load the user and their roles; those queries pass through the
+    hook below too and are let through unscoped while the flag is set.
+    """
+    if not has_request_context():
+        actor = current_actor()
+        return UNRESTRICTED if actor is SYSTEM else scope_for_user(actor)
+    g._lingong_scope_resolving = True
+    try:
+        actor = current_actor()
+        if actor is ANONYMOUS:
+            return PUBLIC
+        if actor is SYSTEM:
+            return UNRESTRICTED
         cached = g.get("_lingong_scope")
         if cached is not None and cached[0] == actor.id:
             return cached[1]
-        g._lingong_scope_resolving = True
-        try:
-            scope = scope_for_user(actor)
-        finally:
-            g._lingong_scope_resolving = False
+        scope = scope_for_user(actor)
         g._lingong_scope = (actor.id, scope)
         return scope
-    return scope_for_user(actor)
+    finally:
+        g._lingong_scope_resolving = False
 
 
 def _published_job_of(employer_cls, statuses):
