@@ -93,9 +93,8 @@ class Client:
 
     def csrf_token(self, path="/login/"):
         page = self.http.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-            r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
-        ) or re.search(r'csrf_token[^>]*value="([^"]+)"', page)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page) or re.search(
+            r'csrf_token[^>]*value="([^"]+)"', page)
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 

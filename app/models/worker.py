@@ -1,7 +1,7 @@
 """The labour-force ledger (劳动力信息台账): one row per person."""
 from datetime import date
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text, event, inspect
 from sqlalchemy.orm import relationship, validates
 
 from app.models.base import AuditMixin, Model
@@ -66,3 +66,11 @@ class Worker(VillageOwned, AuditMixin, Model):
 
     def __str__(self):
         return self.name
+
+
+@event.listens_for(Worker, "before_update")
+def _verified_today(_mapper, _connection, worker):
+    """SPEC §3: ``verified_on`` is set to today on every edit unless the edit gives it."""
+    state = inspect(worker)
+    if not state.attrs.verified_on.history.has_changes():
+        worker.verified_on = date.today()

@@ -3,18 +3,28 @@ from datetime import datetime, timezone
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_logged_in
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _LAST_SEEN = "_lingong_last_seen"
 
 
+def _now():
+    return datetime.now(timezone.utc).timestamp()
+
+
+def _start_idle_clock(_app, **_kwargs):
+    session[_LAST_SEEN] = _now()
+
+
 def install_request_guards(app, csrf):
+    user_logged_in.connect(_start_idle_clock, app)
+
     @app.before_request
     def _idle_timeout():
         if not current_user.is_authenticated or request.authorization is not None:
             return None
-        now = datetime.now(timezone.utc).timestamp()
+        now = _now()
         last_seen = session.get(_LAST_SEEN)
         limit = current_app.config["IDLE_TIMEOUT"].total_seconds()
         session.permanent = True
