@@ -1,7 +1,7 @@
 """Per-request guards: idle session timeout and CSRF on cookie-authenticated API writes."""
 from datetime import datetime, timezone
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, logout_user, user_logged_in
 
@@ -57,9 +57,30 @@ def install_request_guards(app, csrf):
         return None
 
 
+_ERROR_MESSAGES = {
+    403: "您没有权限访问此页面",
+    404: "页面或记录不存在，或不在您的管辖范围内",
+    405: "不支持的请求方式",
+    429: "请求过于频繁，请稍后再试",
+    500: "服务器内部错误，已记录，请稍后再试或联系系统管理员",
+}
+
+
+def _error_page(code):
+    message = gettext(_ERROR_MESSAGES[code])
+    if request.path.startswith("/api/"):
+        return {"message": message}, code
+    return render_template("lingong/error.html", code=code, message=message,
+                           base_template=current_app.appbuilder.base_template,
+                           appbuilder=current_app.appbuilder), code
+
+
 def install_error_pages(app):
-    """Chinese answers for refused CSRF tokens and oversized uploads instead of English defaults."""
+    """Chinese answers instead of Werkzeug's English error pages."""
     from flask_wtf.csrf import CSRFError
+
+    for code in _ERROR_MESSAGES:
+        app.register_error_handler(code, lambda _error, code=code: _error_page(code))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):
@@ -71,7 +92,7 @@ def install_error_pages(app):
 
     @app.errorhandler(413)
     def _too_large(_error):
-        message = gettext("上传的文件太大")
+        message = gettext("上传的文件太大，超过了允许的大小")
         if request.path.startswith("/api/"):
             return {"message": message}, 413
         flash(message, "danger")

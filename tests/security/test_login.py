@@ -114,3 +114,26 @@ def test_production_has_secure_cookies_and_no_demo():
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
     assert ProductionConfig.DEMO_ENABLED is False
     assert TestConfig.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_login_rate_limit_answers_in_chinese(database_url):
+    from app.services import bootstrap
+
+    config = type("Limited", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": database_url, "AUTH_RATE_LIMITED": True, "AUTH_RATE_LIMIT": "3 per minute",
+    })
+    limited = create_app(config)
+    with limited.app_context():
+        bootstrap.initialise(limited.appbuilder)
+    client = Client(limited)
+    codes = [client.login("nobody", "wrong-password-1").status_code for _ in range(5)]
+    assert codes[:3] == [302, 302, 302]
+    assert 429 in codes[3:]
+    response = client.login("nobody", "wrong-password-1")
+    assert "请求过于频繁" in response.get_data(as_text=True)
+
+
+def test_unknown_page_is_a_chinese_404(client_for):
+    response = client_for("shebao").get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面或记录不存在" in response.get_data(as_text=True)
