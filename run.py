@@ -22,9 +22,9 @@ def main():
     print(f"\n中塘镇零工市场服务管理系统已启动： http://{host}:{port}/")
     if app.config["DEMO_ENABLED"]:
         print(f"演示账号（密码均为 {app.config['DEMO_PASSWORD']}）：")
-        for username, role, village, _name in DEMO_ACCOUNTS:
+        for username, role, village in DEMO_ACCOUNTS:
             print(f"  {username:<10} {role}{'（' + village + '）' if village else ''}")
-    print("公开招工信息：/jobs/   接口文档：/swagger/v1\n")
+    print("接口文档：/swagger/v1\n")
     app.run(host=host, port=port, debug=False)
 
 

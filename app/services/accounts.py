@@ -11,22 +11,22 @@ class AccountError(ValueError):
     """An account that cannot be created; ``str()`` is the Chinese message."""
 
 
-DEMO_ACCOUNTS = [  # username, role, village, display name
-    ("admin", "系统管理员", None, "系统管理员"),
-    ("zhuanban", "镇工作专班", None, "镇工作专班"),
-    ("shebao", "社保所", None, "社保所"),
-    ("jingfa", "经发办", None, "经发办"),
-    ("nongfu", "农服中心", None, "农服中心"),
-    ("tese", "特色产业办", None, "特色产业办"),
-    ("zhongtang", ROLE_VILLAGE, "中塘村", "中塘村专员"),
-    ("xingquan", ROLE_VILLAGE, "兴泉村", "兴泉村专员"),
-    ("shengli", ROLE_VILLAGE, "胜利村", "胜利村专员"),
-    ("yingxin", ROLE_VILLAGE, "迎新村", "迎新村专员"),
-    ("shuangshi", ROLE_VILLAGE, "双石村", "双石村专员"),
+DEMO_ACCOUNTS = [  # username, role, village
+    ("admin", "系统管理员", None),
+    ("zhuanban", "镇工作专班", None),
+    ("shebao", "社保所", None),
+    ("jingfa", "经发办", None),
+    ("nongfu", "农服中心", None),
+    ("tese", "特色产业办", None),
+    ("zhongtang", ROLE_VILLAGE, "中塘村"),
+    ("xingquan", ROLE_VILLAGE, "兴泉村"),
+    ("shengli", ROLE_VILLAGE, "胜利村"),
+    ("yingxin", ROLE_VILLAGE, "迎新村"),
+    ("shuangshi", ROLE_VILLAGE, "双石村"),
 ]
 
 
-def create_account(sm, username, role_name, password, village_name=None, full_name=None):
+def create_account(sm, username, role_name, password, village_name=None, full_name=None, surname=None):
     """Create one account; raises AccountError with a Chinese message on any bad input."""
     username = (username or "").strip()
     if not username:
@@ -51,11 +51,13 @@ def create_account(sm, username, role_name, password, village_name=None, full_na
         raise AccountError(f"角色“{role_name}”必须用 --village 指定所属村(社区)")
     if village is not None and not role_needs_village(role_name):
         raise AccountError(f"角色“{role_name}”不绑定村(社区)，请去掉 --village")
+    # FAB shows "first last"; a Chinese name is surname + given name.
     name = full_name or username
+    first, last = (surname, name) if surname else (name[:1], name[1:] or name)
     user = sm.add_user(
         username=username,
-        first_name=name[:1],
-        last_name=name[1:] or name,
+        first_name=first,
+        last_name=last,
         email=f"{username}@lingong.invalid",
         role=role,
         password=password,
@@ -70,8 +72,8 @@ def create_account(sm, username, role_name, password, village_name=None, full_na
 
 def create_demo_accounts(sm, password):
     created = []
-    for username, role, village, name in DEMO_ACCOUNTS:
+    for username, role, village in DEMO_ACCOUNTS:
         if sm.find_user(username=username) is None:
-            create_account(sm, username, role, password, village, name)
+            create_account(sm, username, role, password, village, full_name="演示账号", surname=village or role)
             created.append(username)
     return created

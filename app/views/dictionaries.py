@@ -5,7 +5,8 @@ from wtforms.validators import Optional, Regexp
 from app.models import JobType, Village
 from app.models.enums import VILLAGE_KINDS
 from app.security.permissions import RESOURCE_JOB_TYPE, RESOURCE_VILLAGE
-from app.views.base import LedgerApi, LedgerModelView, enum_field
+from app.views.base import LedgerApi, LedgerModelView
+from app.views.fields import enum_field
 from app.views.labels import JOB_TYPE_LABELS, VILLAGE_LABELS, labels
 from flask_babel import lazy_gettext as _l
 

@@ -8,7 +8,8 @@ from app.models import Employer, Job
 from app.models.enums import EMPLOYER_KINDS, GENDER_REQUIREMENTS, JOB_STATUSES, SOURCE_OFFICES, WAGE_UNITS
 from app.security.permissions import RESOURCE_EMPLOYER, RESOURCE_JOB
 from app.services.identity import normalize_credit_code, normalize_phone
-from app.views.base import LedgerApi, LedgerModelView, enum_field, value_check
+from app.views.base import LedgerApi, LedgerModelView, value_check
+from app.views.fields import enum_field, yes_no, yes_no_field
 from app.views.labels import EMPLOYER_LABELS, JOB_LABELS, labels
 
 _PHONE = [Optional(), value_check(normalize_phone)]
@@ -62,7 +63,11 @@ class JobView(LedgerModelView):
         "work_end": [Optional(), not_before("work_start", _l("结束日期不能早于开始日期"))],
         "contact_phone": _PHONE,
     }
+    formatters_columns = {"meals": yes_no, "lodging": yes_no, "insured": yes_no}
     add_form_extra_fields = edit_form_extra_fields = {
+        "meals": yes_no_field(_l("包吃")),
+        "lodging": yes_no_field(_l("包住")),
+        "insured": yes_no_field(_l("是否购买保险")),
         "wage_unit": enum_field(_l("计薪方式"), WAGE_UNITS),
         "gender_req": enum_field(_l("性别要求"), GENDER_REQUIREMENTS),
         "status": enum_field(_l("状态"), JOB_STATUSES),

@@ -20,7 +20,8 @@ from app.models.enums import (
 )
 from app.security.permissions import RESOURCE_HOUSEHOLD, RESOURCE_WORKER
 from app.services.identity import normalize_phone, parse_id_number
-from app.views.base import LedgerApi, LedgerModelView, enum_field, masked_id, masked_phone, value_check
+from app.views.base import LedgerApi, LedgerModelView, masked_id, masked_phone, value_check
+from app.views.fields import enum_field, yes_no, yes_no_field
 from app.views.labels import HOUSEHOLD_LABELS, WORKER_LABELS, labels
 
 JOB_TYPE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -83,7 +84,13 @@ class WorkerView(LedgerModelView):
         "wanted_job_types": _l("工种字典中的名称，多个用、分隔"),
         "verified_on": _l("不填写则保存时记为今天"),
     }
-    formatters_columns = {"id_number": masked_id, "phone": masked_phone}
+    formatters_columns = {
+        "id_number": masked_id,
+        "phone": masked_phone,
+        "is_poverty_alleviated": yes_no,
+        "is_monitored": yes_no,
+        "is_hard_to_employ": yes_no,
+    }
     validators_columns = {
         "id_number": _ID,
         "phone": _PHONE,
@@ -92,6 +99,9 @@ class WorkerView(LedgerModelView):
         "expected_daily_wage": [Optional(), NumberRange(min=0, max=100000, message=_l("期望日薪应在0到100000元之间"))],
     }
     add_form_extra_fields = edit_form_extra_fields = {
+        "is_poverty_alleviated": yes_no_field(_l("脱贫人口")),
+        "is_monitored": yes_no_field(_l("监测对象")),
+        "is_hard_to_employ": yes_no_field(_l("就业困难人员")),
         "relation": enum_field(_l("与户主关系"), RELATIONS, required=False),
         "education": enum_field(_l("文化程度"), EDUCATION_LEVELS, required=False),
         "health": enum_field(_l("健康状况"), HEALTH_STATES, required=False),
