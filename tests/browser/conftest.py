@@ -95,7 +95,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--disable-dev-shm-usage"]
+        )
         yield chromium
         chromium.close()
 
