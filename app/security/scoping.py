@@ -9,6 +9,7 @@ to create, change or delete a row the actor may not write, both as the row was
 before the change and as it is after. A user whose role should be scoped but
 who has no village sees nothing (fail closed).
 """
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from flask import g, has_request_context
@@ -75,22 +76,24 @@ def scope_for_user(user):
     return scopes[0]
 
 
+_resolving = ContextVar("lingong_scope_resolving", default=False)
+
+
 def current_scope():
     """The scope of the acting user, cached per request.
 
     Resolving it may load the user and their roles; those queries pass through the
-    hook below too and are let through unscoped while the flag is set.
+    hook below too and are let through unscoped while ``_resolving`` is set.
     """
-    if not has_request_context():
-        actor = current_actor()
-        return UNRESTRICTED if actor is SYSTEM else scope_for_user(actor)
-    g._lingong_scope_resolving = True
+    token = _resolving.set(True)
     try:
         actor = current_actor()
         if actor is ANONYMOUS:
             return PUBLIC
         if actor is SYSTEM:
             return UNRESTRICTED
+        if not has_request_context():
+            return scope_for_user(actor)
         cached = g.get("_lingong_scope")
         if cached is not None and cached[0] == actor.id:
             return cached[1]
@@ -98,7 +101,7 @@ def current_scope():
         g._lingong_scope = (actor.id, scope)
         return scope
     finally:
-        g._lingong_scope_resolving = False
+        _resolving.reset(token)
 
 
 def _published_job_of(employer_cls, statuses):
@@ -200,8 +203,8 @@ def _scope_select(state):
         return
     if state.execution_options.get("skip_row_scope"):
         return
-    if has_request_context() and g.get("_lingong_scope_resolving"):
-        return  # the queries that load the actor's own roles
+    if _resolving.get():
+        return  # the queries that load the actor and their roles
     scope = current_scope()
     if scope.unrestricted:
         return
