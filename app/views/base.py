@@ -1,6 +1,8 @@
 """Base classes every ledger view and API derives from: permissions, row rule, masking."""
-from flask import flash, g, redirect, request
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
@@ -8,10 +10,18 @@ from flask_babel import lazy_gettext as _l
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask import current_app
 from wtforms import SelectField, ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from app.models import Village
 from app.security import scoping
-from app.security.permissions import MODEL_API_METHODS, MODEL_VIEW_METHODS, RESOURCE_PERSONAL_DATA, perm, ACTION_READ
+from app.security.permissions import (
+    ACTION_DELETE,
+    ACTION_READ,
+    MODEL_API_METHODS,
+    MODEL_VIEW_METHODS,
+    RESOURCE_PERSONAL_DATA,
+    perm,
+)
 from app.services.identity import InvalidValue
 from app.services.masking import mask_id_number, mask_phone
 
@@ -35,9 +45,10 @@ def masked_phone(value):
 
 def enum_field(label, choices, required=True, description=None):
     """A drop-down for one of the Chinese enumerations of SPEC §3."""
-    options = [(c, c) for c in choices]
+    # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples.
+    options = [SelectChoice(c, c) for c in choices]
     if not required:
-        options = [("", _l("（未填写）"))] + options
+        options = [SelectChoice("", _l("（未填写）"))] + options
     return SelectField(
         label,
         choices=options,
@@ -83,8 +94,8 @@ class LedgerModelView(ModelView):
 
     method_permission_name = MODEL_VIEW_METHODS
     page_size = 20
-    add_query_rel_fields = VILLAGE_FIELD_QUERY
-    edit_query_rel_fields = VILLAGE_FIELD_QUERY
+    add_form_query_rel_fields = VILLAGE_FIELD_QUERY
+    edit_form_query_rel_fields = VILLAGE_FIELD_QUERY
 
     def _apply_fixed_values(self, item):
         values = scoping.fixed_values(self.datamodel.obj, scoping.current_scope()) or {}
@@ -117,27 +128,69 @@ class LedgerModelView(ModelView):
             if obj is not None and hasattr(item, f"{rel}_id"):
                 setattr(item, f"{rel}_id", obj.id)
 
+    def __init__(self, **kwargs):
+        # FAB appends action permissions to base_permissions in place: work on a copy
+        # so the class list stays as declared for the next app built in this process.
+        declared = None if self.base_permissions is None else list(self.base_permissions)
+        self.base_permissions = None if declared is None else list(declared)
+        super().__init__(**kwargs)
+        # A view declared without delete (the append-only operation log) gets no bulk
+        # delete either, instead of FAB adding can_delete for the action.
+        if declared is not None and perm(ACTION_DELETE) not in declared:
+            self.actions.pop("muldelete", None)
+            if perm(ACTION_DELETE) in self.base_permissions:
+                self.base_permissions.remove(perm(ACTION_DELETE))
+
+    @action("muldelete", _l("删除所选"), _l("确定要删除所选记录吗？"), "fa-trash", single=False)
+    def muldelete(self, items):
+        """Bulk delete; rows were already limited to writable ones by :meth:`_run_action`."""
+        try:
+            for item in items:
+                self.pre_delete(item)
+                self.datamodel.delete(item, commit=False)
+            self.datamodel.session.commit()
+        except (scoping.RowScopeViolation, DatabaseException) as exc:
+            self.datamodel.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            flash(str(_l("已删除%(n)d条记录", n=len(items))), "success")
+        return redirect(url_for(f"{self.endpoint}.list"))
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        """FAB's single-row action, through the same guard as the bulk one."""
+        if request.method != "POST":
+            flash(str(_l("权限不足，操作被拒绝")), "danger")
+            return redirect(url_for(f"{self.endpoint}.list"))
+        return self._run_action(name, [pk])
+
     @expose("/action_post", methods=["POST"])
     def action_post(self):
         """FAB's bulk action, minus rows the user cannot see (they come back as None)."""
-        name = request.form["action"]
-        pks = request.form.getlist("rowid")
+        return self._run_action(request.form.get("action", ""), request.form.getlist("rowid"))
+
+    def _run_action(self, name, pks):
+        # FAB looks the action up without checking it exists: an unknown name was a 500.
+        if name not in self.actions:
+            abort(404)
+        back = redirect(url_for(f"{self.endpoint}.list"))
         permission_name = self.get_action_permission_name(name)
         if not self.appbuilder.sm.has_access(permission_name, self.class_permission_name):
             flash(str(_l("权限不足，操作被拒绝")), "danger")
-            return redirect(".")
+            return back
+        # datamodel.get passes through the row rule: rows the user cannot read are None.
         items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in pks]
         items = [item for item in items if item is not None]
         if not items:
             flash(str(_l("没有可操作的记录")), "warning")
-            return redirect(".")
+            return back
         try:
             for item in items:
                 scoping.check_writable(item)
         except scoping.RowScopeViolation as exc:
             flash(str(exc), "danger")
-            return redirect(".")
-        return self.actions.get(name).func(items)
+            return back
+        return self.actions[name].func(items)
 
 
 class ForeignKeySchemaConverter(Model2SchemaConverter):
