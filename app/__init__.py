@@ -59,7 +59,7 @@ def _prepare_database(app):
 
 
 def _register(app, appbuilder):
-    from app import cli
+    from app import cli, i18n
     from app.security import scoping  # noqa: F401  (installs the row rule)
     from app.security.web import install_error_pages, install_request_guards
     from app.services import audit  # noqa: F401  (installs the operation log)
@@ -68,4 +68,5 @@ def _register(app, appbuilder):
     register_views(appbuilder)
     install_request_guards(app, csrf)
     install_error_pages(app)
+    i18n.install(app)
     cli.register(app)

@@ -1,9 +1,10 @@
-"""Flask CLI commands of SPEC §5: init, user create, demo."""
+"""Flask CLI commands of SPEC §5: init, user create, demo; and translate (app/cli_translate.py)."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from app.cli_translate import translate_group
 from app.models import LingongUser
 from app.services import bootstrap, demo
 from app.services.accounts import AccountError, create_account, create_demo_accounts
@@ -13,6 +14,7 @@ def register(app):
     app.cli.add_command(init_command)
     app.cli.add_command(user_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(translate_group)
 
 
 @click.command("init")

@@ -3,6 +3,7 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 
 from app.security.roles import role_needs_village
+from app.views.fields import yes_no
 
 
 def check_user_binding(user):
@@ -38,6 +39,7 @@ class LingongUserDBModelView(UserDBModelView):
         "village": _l("所属村(社区)"),
         "locked_until": _l("锁定至"),
     }
+    formatters_columns = {"active": yes_no}
     description_columns = {
         **UserDBModelView.description_columns,
         "village": _l("仅村(社区)就业服务专员需要，且必须填写"),

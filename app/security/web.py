@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, logout_user, user_logged_in
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -58,16 +58,16 @@ def install_request_guards(app, csrf):
 
 
 _ERROR_MESSAGES = {
-    403: "您没有权限访问此页面",
-    404: "页面或记录不存在，或不在您的管辖范围内",
-    405: "不支持的请求方式",
-    429: "请求过于频繁，请稍后再试",
-    500: "服务器内部错误，已记录，请稍后再试或联系系统管理员",
+    403: _l("您没有权限访问此页面"),
+    404: _l("页面或记录不存在，或不在您的管辖范围内"),
+    405: _l("不支持的请求方式"),
+    429: _l("请求过于频繁，请稍后再试"),
+    500: _l("服务器内部错误，已记录，请稍后再试或联系系统管理员"),
 }
 
 
 def _error_page(code):
-    message = gettext(_ERROR_MESSAGES[code])
+    message = str(_ERROR_MESSAGES[code])
     if request.path.startswith("/api/"):
         return {"message": message}, code
     return render_template("lingong/error.html", code=code, message=message,
