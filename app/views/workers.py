@@ -22,6 +22,7 @@ from app.security.permissions import RESOURCE_HOUSEHOLD, RESOURCE_WORKER
 from app.services.identity import normalize_phone, parse_id_number
 from app.views.base import LedgerApi, LedgerModelView, masked_id, masked_phone, value_check
 from app.views.fields import enum_field, yes_no, yes_no_field
+from app.views.filters import IndexedSQLAInterface
 from app.views.labels import HOUSEHOLD_LABELS, WORKER_LABELS, labels
 
 JOB_TYPE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -48,7 +49,7 @@ _PHONE = [Optional(), value_check(normalize_phone)]
 
 
 class WorkerView(LedgerModelView):
-    datamodel = SQLAInterface(Worker)
+    datamodel = IndexedSQLAInterface(Worker, prefix_range_columns=("name",))
     class_permission_name = RESOURCE_WORKER
     list_title = _l("劳动力信息台账")
     show_title = _l("劳动力信息")
@@ -113,7 +114,7 @@ class WorkerView(LedgerModelView):
 
 class WorkerApi(LedgerApi):
     resource_name = "worker"
-    datamodel = SQLAInterface(Worker)
+    datamodel = IndexedSQLAInterface(Worker, prefix_range_columns=("name",))
     class_permission_name = RESOURCE_WORKER
     _fields = [
         "name", "id_number", "phone", "village_id", "group_name", "household_id", "relation",
