@@ -88,7 +88,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key-long-enough-for-jwt-hs256"  # PyJWT warns under 32 bytes
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     DEMO_ENABLED = False
     AUTH_RATE_LIMITED = False
