@@ -27,6 +27,7 @@ class Config:
     APP_ICON = None
     APP_THEME = ""
     TOWN_NAME = "黔江区中塘镇"
+    TOWN_SHORT_NAME = "中塘镇"
 
     # Schema and permissions are managed by migrations and app.services.bootstrap.
     FAB_CREATE_DB = False
@@ -74,6 +75,7 @@ class Config:
     DEMO_WORKERS = int(os.environ.get("LINGONG_DEMO_WORKERS", "600"))
 
     MAX_CONTENT_LENGTH = int(os.environ.get("LINGONG_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    LEDGER_MAX_ROWS = int(os.environ.get("LINGONG_LEDGER_MAX_ROWS", "200000"))
     SQLITE_BUSY_TIMEOUT_MS = 10000
 
 

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from app.cli_translate import translate_group
+from app.cli_ledger import ledger_group
 from app.models import LingongUser
 from app.services import bootstrap, demo
 from app.services.accounts import AccountError, create_account, create_demo_accounts
@@ -15,6 +16,7 @@ def register(app):
     app.cli.add_command(user_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(translate_group)
+    app.cli.add_command(ledger_group)
 
 
 @click.command("init")

@@ -9,6 +9,8 @@ ACTION_READ = "read"
 ACTION_ADD = "add"
 ACTION_EDIT = "edit"
 ACTION_DELETE = "delete"
+ACTION_IMPORT = "import"
+ACTION_EXPORT = "export"
 CRUD = (ACTION_READ, ACTION_ADD, ACTION_EDIT, ACTION_DELETE)
 READ_ONLY = (ACTION_READ,)
 
@@ -59,3 +61,17 @@ MODEL_API_METHODS = {
     "put": ACTION_EDIT,
     "delete": ACTION_DELETE,
 }
+
+
+def user_has_permission(user, action, resource):
+    """Whether ``user``'s roles grant ``action`` on ``resource``, outside a request too."""
+    from flask import current_app
+
+    if current_app.config["AUTH_ROLE_ADMIN"] in {role.name for role in user.roles}:
+        return True
+    wanted = perm(action)
+    return any(
+        pv.permission.name == wanted and pv.view_menu.name == resource
+        for role in user.roles
+        for pv in role.permissions
+    )

@@ -12,6 +12,8 @@ from app.security.permissions import (
     RESOURCE_PERSONAL_DATA,
     RESOURCE_VILLAGE,
     RESOURCE_WORKER,
+    ACTION_EXPORT,
+    ACTION_IMPORT,
     ACTION_READ,
 )
 
@@ -31,6 +33,7 @@ SCOPE_KEY_GROUPS = "key_groups"
 SCOPE_OFFICE = "office"
 
 READ_WRITE = (ACTION_READ, ACTION_ADD, ACTION_EDIT)
+LEDGER = (ACTION_IMPORT, ACTION_EXPORT)  # Excel ledgers in and out (SPEC §6)
 
 ROLE_CONFIGS = {
     ROLE_ADMIN: {
@@ -42,10 +45,10 @@ ROLE_CONFIGS = {
         "permissions": {
             RESOURCE_VILLAGE: READ_ONLY,
             RESOURCE_HOUSEHOLD: READ_ONLY,
-            RESOURCE_WORKER: READ_ONLY,
+            RESOURCE_WORKER: (ACTION_READ, ACTION_EXPORT),
             RESOURCE_JOB_TYPE: READ_ONLY,
             RESOURCE_EMPLOYER: READ_ONLY,
-            RESOURCE_JOB: READ_ONLY,
+            RESOURCE_JOB: (ACTION_READ, ACTION_EXPORT),
         },
     },
     ROLE_SOCIAL_SECURITY: {
@@ -53,10 +56,10 @@ ROLE_CONFIGS = {
         "permissions": {
             RESOURCE_VILLAGE: CRUD,
             RESOURCE_HOUSEHOLD: CRUD,
-            RESOURCE_WORKER: CRUD,
+            RESOURCE_WORKER: CRUD + LEDGER,
             RESOURCE_JOB_TYPE: CRUD,
             RESOURCE_EMPLOYER: CRUD,
-            RESOURCE_JOB: CRUD,
+            RESOURCE_JOB: CRUD + LEDGER,
             RESOURCE_OPERATION_LOG: READ_ONLY,
             RESOURCE_PERSONAL_DATA: READ_ONLY,
         },
@@ -76,7 +79,7 @@ ROLE_CONFIGS = {
             RESOURCE_VILLAGE: READ_ONLY,
             RESOURCE_JOB_TYPE: READ_ONLY,
             RESOURCE_EMPLOYER: READ_WRITE,
-            RESOURCE_JOB: READ_WRITE,
+            RESOURCE_JOB: READ_WRITE + LEDGER,
         },
     },
     ROLE_INDUSTRY: {
@@ -86,7 +89,7 @@ ROLE_CONFIGS = {
             RESOURCE_VILLAGE: READ_ONLY,
             RESOURCE_JOB_TYPE: READ_ONLY,
             RESOURCE_EMPLOYER: READ_WRITE,
-            RESOURCE_JOB: READ_WRITE,
+            RESOURCE_JOB: READ_WRITE + LEDGER,
         },
     },
     ROLE_VILLAGE: {
@@ -96,9 +99,9 @@ ROLE_CONFIGS = {
             RESOURCE_VILLAGE: READ_ONLY,
             RESOURCE_JOB_TYPE: READ_ONLY,
             RESOURCE_HOUSEHOLD: READ_WRITE,
-            RESOURCE_WORKER: READ_WRITE,
+            RESOURCE_WORKER: READ_WRITE + LEDGER,
             RESOURCE_EMPLOYER: READ_WRITE,
-            RESOURCE_JOB: READ_WRITE,
+            RESOURCE_JOB: READ_WRITE + LEDGER,
             # Only their own village's people are visible, so they may see them in full.
             RESOURCE_PERSONAL_DATA: READ_ONLY,
         },

@@ -22,6 +22,8 @@ _COLUMNS = ["first_name", "last_name", "username", "active", "email", "roles", "
 
 
 class LingongUserDBModelView(UserDBModelView):
+    # Keep FAB's permission names (can_userinfo on UserDBModelView …) for the subclass.
+    class_permission_name = "UserDBModelView"
     list_columns = ["username", "first_name", "last_name", "roles", "village", "active", "last_login", "locked_until"]
     add_columns = _COLUMNS + ["password", "conf_password"]
     edit_columns = _COLUMNS

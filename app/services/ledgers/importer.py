@@ -1,0 +1,353 @@
+"""Importing a ledger: validate every row, compare with the database, write in one go.
+
+The whole file is processed inside one transaction, exactly as it would be written;
+the preview is that same run rolled back. So what the preview says is what a
+confirmation writes, and a file with rejected rows writes nothing unless the user
+chose to skip them. Work is set-based: one query per batch of rows to find existing
+records, and executemany inserts and updates — never a query per row.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, insert, select, update
+
+from app.models import Household, Village, Worker
+from app.models.job_type import JobType
+from app.security import scoping
+from app.services import audit
+from app.services.ledgers import cells
+from app.services.ledgers.columns import worker_columns
+from app.services.ledgers.reader import UnreadableFile, find_header
+
+BATCH = 2000
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self):
+        return f"第{self.row}行 {self.column}：{self.message}" if self.column else f"第{self.row}行：{self.message}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    filename: str = ""
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: set = field(default_factory=set)
+    errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # {"row", "key", "fields": {header: [old, new]}}
+    unknown_columns: list = field(default_factory=list)
+    written: bool = False
+    header_row: int = 0
+
+    @property
+    def rejected(self):
+        return len(self.rejected_rows)
+
+    def reject(self, row, column, message):
+        self.rejected_rows.add(row)
+        self.errors.append(RowError(row, column, message))
+
+    def as_dict(self):
+        return {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+class ImportRefused(PermissionError):
+    """The user may not import this ledger at all; ``str()`` is the Chinese message."""
+
+
+def _blank(row):
+    return all(cells.text(v) == "" for v in row)
+
+
+class WorkerImport:
+    """The labour-force ledger (劳动力信息台账), matched by 身份证号."""
+
+    kind = "workers"
+
+    def __init__(self, session, scope=None, today=None, actor_id=None):
+        self.session = session
+        self.scope = scope or scoping.current_scope()
+        self.today = today or date.today()
+        self.actor_id = actor_id
+        self.fixed = scoping.fixed_values(Worker, self.scope)
+        if self.fixed is None or self.scope.kind == scoping.SCOPE_KEY_GROUPS:
+            raise ImportRefused("您无权导入劳动力台账")
+        villages = self.session.execute(select(Village.name, Village.id).order_by(Village.sort_order)).all()
+        self.village_ids = dict(villages)
+        self.village_names = {v: k for k, v in self.village_ids.items()}
+        job_types = list(self.session.scalars(select(JobType.name).order_by(JobType.sort_order)))
+        self.columns = worker_columns(list(self.village_ids), job_types)
+        self.by_header = {c.header: c for c in self.columns}
+
+    # -- reading -------------------------------------------------------------------
+
+    def _parse(self, number, row, mapping, result):
+        values = {}
+        ok = True
+        for index, header in mapping.items():
+            column = self.by_header[header]
+            if column.field is None:
+                continue
+            raw = row[index] if index < len(row) else None
+            try:
+                values[column.field] = column.parse(raw)
+            except cells.CellError as exc:
+                result.reject(number, header, str(exc))
+                ok = False
+        if not ok:
+            return None
+        if "village" in values:
+            values["village_id"] = self.village_ids[values.pop("village")]
+            allowed = self.fixed.get("village_id")
+            if allowed is not None and values["village_id"] != allowed:
+                result.reject(number, "村(社区)", f"只能导入本村(社区)（{self.village_names[allowed]}）的数据")
+                return None
+        parsed = values.pop("id_number")
+        values["id_number"] = parsed.number
+        values["gender"] = parsed.gender
+        values["birth_date"] = parsed.birth_date
+        head = values.pop("head_id_number", None)
+        if head:
+            try:
+                values["_head"] = cells.id_number(head).number
+            except cells.CellError as exc:
+                result.reject(number, "户主身份证号", str(exc))
+                return None
+        return values
+
+    # -- the run -------------------------------------------------------------------
+
+    def run(self, sheet, filename="", write=True, skip_invalid=False):
+        result = ImportResult(self.kind, filename)
+        required = {c.header for c in self.columns if c.required}
+        result.header_row, mapping, result.unknown_columns = find_header(sheet, set(self.by_header), required)
+        missing = [h for h in (c.header for c in self.columns if c.required) if h not in mapping.values()]
+        if missing:
+            raise UnreadableFile("缺少必需的列：" + "、".join(missing))
+        self.present = {self.by_header[h].field for h in mapping.values()} - {None}
+        seen = {}
+        households_seen = {}
+        batch = []
+        try:
+            for number, row in sheet.rows:
+                if _blank(row):
+                    continue
+                result.total += 1
+                values = self._parse(number, row, mapping, result)
+                if values is None:
+                    continue
+                first = seen.get(values["id_number"])
+                if first is not None:
+                    result.reject(number, "身份证号", f"与第{first}行重复")
+                    continue
+                seen[values["id_number"]] = number
+                if not self._check_household(number, values, households_seen, result):
+                    continue
+                batch.append((number, values))
+                if len(batch) >= BATCH:
+                    self._write_batch(batch, result)
+                    batch = []
+            if batch:
+                self._write_batch(batch, result)
+        except Exception:
+            self.session.rollback()
+            raise
+        commit = write and (skip_invalid or not result.rejected_rows)
+        if commit:
+            audit.record(
+                self.session, audit.ACTION_IMPORT, resource="worker",
+                summary=f"导入劳动力台账 {filename}：共{result.total}行，新增{result.created}，更新{result.updated}，"
+                        f"未变{result.unchanged}，拒绝{result.rejected}",
+            )
+            self.session.commit()
+            result.written = True
+        else:
+            self.session.rollback()
+        return result
+
+    def _check_household(self, number, values, seen, result):
+        head = values.get("_head")
+        if not head:
+            return True
+        facts = (values.get("village_id"), values.get("category"), values.get("head_name"))
+        first = seen.get(head)
+        if first is None:
+            seen[head] = (number, facts)
+            return True
+        first_row, first_facts = first
+        labels = ("村(社区)", "户类别", "户主姓名")
+        for label, mine, theirs in zip(labels, facts, first_facts):
+            if mine is not None and theirs is not None and mine != theirs:
+                result.reject(number, label, f"与第{first_row}行同一户主身份证号的{label}不一致")
+                return False
+        return True
+
+    def _households(self, batch, result):
+        """Find or create the households the batch refers to; head ID → household id."""
+        table = Household.__table__
+        heads = {v["_head"] for _, v in batch if v.get("_head")}
+        if not heads:
+            return {}
+        existing = {
+            row.head_id_number: row
+            for row in self.session.execute(
+                select(table.c.id, table.c.head_id_number, table.c.village_id, table.c.category, table.c.head_name)
+                .where(table.c.head_id_number.in_(heads))
+            )
+        }
+        now = datetime.now()
+        to_insert, to_update = {}, {}
+        for number, values in batch:
+            head = values.get("_head")
+            if not head:
+                continue
+            found = existing.get(head)
+            if found is None:
+                if head not in to_insert:
+                    to_insert[head] = {
+                        "village_id": values["village_id"], "group_name": values.get("group_name"),
+                        "head_name": values.get("head_name") or (values["name"] if head == values["id_number"] else None),
+                        "head_id_number": head, "category": values.get("category") or "一般户",
+                        "created_on": now, "changed_on": now, "created_by_fk": self.actor_id, "changed_by_fk": self.actor_id,
+                    }
+                    if not to_insert[head]["head_name"]:
+                        result.reject(number, "户主姓名", "新的户需要填写户主姓名")
+                        values["_bad"] = True
+                        del to_insert[head]
+                continue
+            if found.village_id != values["village_id"]:
+                result.reject(number, "户主身份证号", "该户登记在其他村(社区)，请核实")
+                values["_bad"] = True
+                continue
+            changes = {}
+            if values.get("category") and values["category"] != found.category:
+                changes["category"] = values["category"]
+            if values.get("head_name") and values["head_name"] != found.head_name:
+                changes["head_name"] = values["head_name"]
+            if changes:
+                to_update.setdefault(found.id, {}).update(changes)
+                values["_household_changes"] = {
+                    ("户类别" if k == "category" else "户主姓名"): [getattr(found, k), v] for k, v in changes.items()
+                }
+        if to_insert:
+            self.session.execute(insert(table), list(to_insert.values()))
+        for household_id, changes in to_update.items():
+            self.session.execute(
+                update(table).where(table.c.id == household_id).values(changed_on=now, changed_by_fk=self.actor_id, **changes)
+            )
+        ids = dict(
+            self.session.execute(select(table.c.head_id_number, table.c.id).where(table.c.head_id_number.in_(heads))).all()
+        )
+        return ids
+
+    _COMPARED = (
+        "name", "gender", "birth_date", "phone", "village_id", "group_name", "household_id", "relation",
+        "is_poverty_alleviated", "is_monitored", "is_hard_to_employ", "education", "health", "labor_capacity",
+        "employment_status", "work_place", "employer_name", "skills", "wanted_job_types", "work_range",
+        "expected_daily_wage", "notes",
+    )
+
+    def _write_batch(self, batch, result):
+        table = Worker.__table__
+        ids = [v["id_number"] for _, v in batch]
+        existing = {
+            row.id_number: row
+            for row in self.session.execute(select(table).where(table.c.id_number.in_(ids)))
+        }
+        allowed = self.fixed.get("village_id")
+        if allowed is not None:  # people registered elsewhere stay where they are
+            for number, values in batch:
+                found = existing.get(values["id_number"])
+                if found is not None and found.village_id != allowed:
+                    result.reject(number, "身份证号", "此人已在其他村(社区)登记，请联系社保所核实")
+                    values["_bad"] = True
+            batch = [(n, v) for n, v in batch if not v.get("_bad")]
+        household_ids = self._households(batch, result)
+        labels = {c.field: c.header for c in self.columns if c.field}
+        labels.update(village_id="村(社区)", household_id="户主身份证号")
+        now = datetime.now()
+        inserts, updates = [], []
+        for number, values in batch:
+            if values.pop("_bad", False):
+                continue
+            head = values.pop("_head", None)
+            household_changes = values.pop("_household_changes", {})
+            values.pop("head_name", None)
+            values.pop("category", None)
+            if head:
+                values["household_id"] = household_ids.get(head)
+            elif "head_id_number" in self.present:  # a blank 户主身份证号 cell detaches the person
+                values["household_id"] = None
+            given_verified = values.pop("verified_on", None)
+            found = existing.get(values["id_number"])
+            if found is None:
+                row = {c: values.get(c) for c in self._COMPARED if c in values}
+                row.update(
+                    id_number=values["id_number"], verified_on=given_verified or self.today,
+                    created_on=now, changed_on=now, created_by_fk=self.actor_id, changed_by_fk=self.actor_id,
+                )
+                for flag in ("is_poverty_alleviated", "is_monitored", "is_hard_to_employ"):
+                    row.setdefault(flag, False)
+                row.setdefault("labor_capacity", "普通劳动力")
+                inserts.append(row)
+                result.created += 1
+                continue
+            changed = {}
+            for column in self._COMPARED:
+                if column in values and values[column] != getattr(found, column):
+                    changed[column] = values[column]
+            if given_verified is not None and given_verified != found.verified_on:
+                changed["verified_on"] = given_verified
+            elif changed and given_verified is None:
+                changed["verified_on"] = self.today
+            if not changed and not household_changes:
+                result.unchanged += 1
+                continue
+            if changed:
+                updates.append({"_id": found.id, **{c: values.get(c, getattr(found, c)) for c in self._COMPARED},
+                                "verified_on": changed.get("verified_on", found.verified_on),
+                                "changed_on": now, "changed_by_fk": self.actor_id})
+            fields = {labels.get(c, c): [_show(getattr(found, c)), _show(v)] for c, v in changed.items()
+                      if c not in ("gender", "birth_date")}
+            fields.update(household_changes)
+            result.changes.append({"row": number, "key": values["name"], "fields": fields})
+            result.updated += 1
+        if inserts:
+            self.session.execute(insert(table), inserts)
+        if updates:
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("_id"))
+                .values({c: bindparam(c) for c in (*self._COMPARED, "verified_on", "changed_on", "changed_by_fk")})
+            )
+            self.session.connection().execute(statement, updates)
+
+
+def _show(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+

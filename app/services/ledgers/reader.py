@@ -1,0 +1,146 @@
+"""Opening an uploaded ledger (.xlsx or .csv) and finding its header row.
+
+Files are treated as hostile: anything that is not a readable spreadsheet, is
+encrypted, is far too large once unzipped, or has more rows than allowed is
+refused with a Chinese message before any row is processed.
+"""
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from app.services.ledgers.cells import text
+
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+HEADER_SEARCH_ROWS = 20
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read at all; ``str()`` is the Chinese message (CLI exit 2)."""
+
+
+@dataclass
+class Sheet:
+    """Rows of the first sheet as (sheet row number, tuple of cell values)."""
+
+    name: str
+    rows: object  # an iterator
+    merged_title: bool = False
+    notes: list = field(default_factory=list)
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _check_xlsx(data, max_rows):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UnreadableFile("文件已损坏，无法作为 .xlsx 打开") from None
+    with archive:
+        names = archive.namelist()
+        if "xl/workbook.xml" not in names:
+            raise UnreadableFile("这不是 Excel 工作簿（.xlsx）文件")
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise UnreadableFile("文件解压后过大，拒绝导入")
+        sheets = sorted(n for n in names if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+        if sheets:
+            with archive.open(sheets[0]) as handle:
+                head = handle.read(4096)
+            match = _DIMENSION.search(head)
+            if match and int(match.group(1)) > max_rows + HEADER_SEARCH_ROWS:
+                raise UnreadableFile(f"表格行数过多（{int(match.group(1))}行），一次最多导入{max_rows}行，请分批导入")
+
+
+def _xlsx_rows(data):
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except PasswordError:
+        raise UnreadableFile("文件已加密，请取消密码保护后再导入") from None
+    except (CalamineError, Exception) as exc:  # calamine raises several error types for bad files
+        raise UnreadableFile(f"无法读取 Excel 文件：{type(exc).__name__}") from None
+    start_row = sheet.start[0] if sheet.start else 0
+
+    def rows():
+        for offset, row in enumerate(sheet.iter_rows()):
+            yield start_row + offset + 1, tuple(row)
+
+    return sheet.name, rows()
+
+
+def _decode_csv(data):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码")
+
+
+def _csv_rows(data, max_rows):
+    content = _decode_csv(data)
+    if "\x00" in content:
+        raise UnreadableFile("这不是文本格式的 CSV 文件")
+
+    def rows():
+        reader = csv.reader(io.StringIO(content, newline=""))
+        for number, row in enumerate(reader, start=1):
+            if number > max_rows + HEADER_SEARCH_ROWS:
+                raise UnreadableFile(f"表格行数过多，一次最多导入{max_rows}行，请分批导入")
+            yield number, tuple(row)
+
+    return "CSV", rows()
+
+
+def open_sheet(data, filename, max_rows):
+    """The first sheet of an .xlsx or .csv file given as bytes."""
+    if not data:
+        raise UnreadableFile("文件是空的")
+    lower = (filename or "").lower()
+    if data[:4] == b"PK\x03\x04":
+        _check_xlsx(data, max_rows)
+        name, rows = _xlsx_rows(data)
+        return Sheet(name, rows)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile("文件已加密，或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx 后再导入")
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        raise UnreadableFile("文件已损坏，无法作为 Excel 文件打开")
+    if lower.endswith(".csv") or not lower:
+        name, rows = _csv_rows(data, max_rows)
+        return Sheet(name, rows)
+    raise UnreadableFile("只能导入 .xlsx 或 .csv 文件")
+
+
+def normalise_header(value):
+    """Header cells may carry spaces, full-width brackets, a required-mark * or line breaks."""
+    return re.sub(r"[\s*＊]", "", text(value))
+
+
+def find_header(sheet, known_headers, required_headers):
+    """Skip title and blank rows; the header row is the first naming a required column.
+
+    Returns (header row number, {column index: header name}, unknown header names).
+    """
+    for _ in range(HEADER_SEARCH_ROWS):
+        try:
+            number, row = next(sheet.rows)
+        except StopIteration:
+            break
+        names = [normalise_header(cell) for cell in row]
+        hits = [n for n in names if n in known_headers]
+        if len(hits) >= 2 and any(n in required_headers for n in hits):
+            mapping = {}
+            unknown = []
+            for index, name in enumerate(names):
+                if name in known_headers:
+                    if name in mapping.values():
+                        raise UnreadableFile(f"表头中“{name}”出现了两次")
+                    mapping[index] = name
+                elif name:
+                    unknown.append(name)
+            return number, mapping, unknown
+    raise UnreadableFile("找不到表头行：前20行中没有包含“" + "”“".join(sorted(required_headers)) + "”等列名的行")
