@@ -33,7 +33,8 @@ def worker_row(seed=1, **overrides):
     return row
 
 
-def xlsx(rows, headers=WORKER_HEADERS, title="中塘镇劳动力信息台账", blank_rows_before_header=1, merge_title=True):
+def xlsx(rows, headers=WORKER_HEADERS, title="中塘镇劳动力信息台账", blank_rows_before_header=1, merge_title=True,
+         formulas=False):
     workbook = Workbook()
     sheet = workbook.active
     if title:
@@ -45,6 +46,9 @@ def xlsx(rows, headers=WORKER_HEADERS, title="中塘镇劳动力信息台账", b
     sheet.append(headers)
     for row in rows:
         sheet.append([row.get(h) if isinstance(row, dict) else row[i] for i, h in enumerate(headers)])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("=") and not formulas:
+                cell.data_type = "s"  # typed text (as with a leading apostrophe), not a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -198,3 +198,29 @@ def test_import_is_in_the_operation_log(app, tmp_path):
         entry = db.session.scalar(select(OperationLog).where(OperationLog.action == "导入"))
     assert entry.username == "shebao"
     assert "中塘村3月台账.xlsx" in entry.summary and "新增3" in entry.summary
+
+
+def test_a_sheet_claiming_a_million_rows_is_refused_before_reading(app, tmp_path):
+    from openpyxl import Workbook
+    import io
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(WORKER_HEADERS)
+    sheet.cell(row=1_048_576, column=1, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = _run(app, tmp_path, buffer.getvalue())
+    assert result.exit_code == 2
+    assert "行数过多" in result.output
+
+
+def test_text_in_number_columns_and_formula_cells(app, tmp_path):
+    rows = _family()
+    rows[0]["期望日薪(元)"] = "面议"
+    rows[1]["姓名"] = "=1+1"  # a real formula without a cached value: the cell shows nothing
+    result = _run(app, tmp_path, xlsx(rows, formulas=True), "--json")
+    errors = {(e["row"], e["column"]): e["message"] for e in json.loads(result.output)["errors"]}
+    assert "不是数字" in errors[(4, "期望日薪(元)")]
+    assert errors[(5, "姓名")] == "不能为空"
+    assert _count(app, Worker) == 0
