@@ -77,29 +77,39 @@ def _blank(row):
     return all(cells.text(v) == "" for v in row)
 
 
-class WorkerImport:
-    """The labour-force ledger (劳动力信息台账), matched by 身份证号."""
+class LedgerImport:
+    """The shared run: header, row parsing, duplicate keys, batches, one transaction.
 
-    kind = "workers"
+    Subclasses name the model, the columns, the row key and how a batch is written.
+    """
+
+    kind = ""
+    model = None
+    resource = ""
+    label = ""
+    key_column = ""
 
     def __init__(self, session, scope=None, today=None, actor_id=None):
         self.session = session
         self.scope = scope or scoping.current_scope()
         self.today = today or date.today()
         self.actor_id = actor_id
-        self.fixed = scoping.fixed_values(Worker, self.scope)
+        self.fixed = scoping.fixed_values(self.model, self.scope)
         if self.fixed is None or self.scope.kind == scoping.SCOPE_KEY_GROUPS:
-            raise ImportRefused("您无权导入劳动力台账")
+            raise ImportRefused(f"您无权导入{self.label}")
         villages = self.session.execute(select(Village.name, Village.id).order_by(Village.sort_order)).all()
         self.village_ids = dict(villages)
         self.village_names = {v: k for k, v in self.village_ids.items()}
-        job_types = list(self.session.scalars(select(JobType.name).order_by(JobType.sort_order)))
-        self.columns = worker_columns(list(self.village_ids), job_types)
+        self.job_type_ids = dict(self.session.execute(select(JobType.name, JobType.id).order_by(JobType.sort_order)).all())
+        self.columns = self.build_columns(list(self.village_ids), list(self.job_type_ids))
         self.by_header = {c.header: c for c in self.columns}
+        self.present = set()
 
-    # -- reading -------------------------------------------------------------------
+    def build_columns(self, village_names, job_type_names):
+        raise NotImplementedError
 
-    def _parse(self, number, row, mapping, result):
+    def parse_cells(self, number, row, mapping, result):
+        """Every mapped cell parsed; None (with the errors recorded) when any cell is bad."""
         values = {}
         ok = True
         for index, header in mapping.items():
@@ -112,14 +122,111 @@ class WorkerImport:
             except cells.CellError as exc:
                 result.reject(number, header, str(exc))
                 ok = False
-        if not ok:
-            return None
-        if "village" in values:
-            values["village_id"] = self.village_ids[values.pop("village")]
-            allowed = self.fixed.get("village_id")
-            if allowed is not None and values["village_id"] != allowed:
-                result.reject(number, "村(社区)", f"只能导入本村(社区)（{self.village_names[allowed]}）的数据")
-                return None
+        return values if ok else None
+
+    def check_village(self, number, values, result, header):
+        """A village-bound user may only bring in rows of their own village."""
+        name = values.pop("village", None)
+        values["village_id"] = self.village_ids[name] if name else None
+        allowed = self.fixed.get("village_id")
+        if allowed is not None and values["village_id"] != allowed:
+            result.reject(number, header, f"只能导入本村(社区)（{self.village_names[allowed]}）的数据")
+            return False
+        return True
+
+    def prepare(self, number, values, result):
+        """Row-level rules after the cells parsed; return False to reject."""
+        return True
+
+    def key(self, values):
+        raise NotImplementedError
+
+    def write_batch(self, batch, result):
+        raise NotImplementedError
+
+    def run(self, sheet, filename="", write=True, skip_invalid=False):
+        result = ImportResult(self.kind, filename)
+        required = {c.header for c in self.columns if c.required}
+        result.header_row, mapping, result.unknown_columns = find_header(sheet, set(self.by_header), required)
+        missing = [c.header for c in self.columns if c.required and c.header not in mapping.values()]
+        if missing:
+            raise UnreadableFile("缺少必需的列：" + "、".join(missing))
+        self.present = {self.by_header[h].field for h in mapping.values()} - {None}
+        seen = {}
+        batch = []
+        try:
+            for number, row in sheet.rows:
+                if _blank(row):
+                    continue
+                result.total += 1
+                values = self.parse_cells(number, row, mapping, result)
+                if values is None or not self.prepare(number, values, result):
+                    continue
+                key = self.key(values)
+                first = seen.get(key)
+                if first is not None:
+                    result.reject(number, self.key_column, f"与第{first}行重复")
+                    continue
+                seen[key] = number
+                batch.append((number, values))
+                if len(batch) >= BATCH:
+                    self.write_batch(batch, result)
+                    batch = []
+            if batch:
+                self.write_batch(batch, result)
+        except Exception:
+            self.session.rollback()
+            raise
+        if write and (skip_invalid or not result.rejected_rows):
+            audit.record(
+                self.session, audit.ACTION_IMPORT, resource=self.resource,
+                summary=f"导入{self.label} {filename}：共{result.total}行，新增{result.created}，更新{result.updated}，"
+                        f"未变{result.unchanged}，拒绝{result.rejected}",
+            )
+            self.session.commit()
+            result.written = True
+        else:
+            self.session.rollback()
+        return result
+
+    def changed_fields(self, found, values, columns):
+        """Columns whose value in the file differs from the database."""
+        return {c: values[c] for c in columns if c in values and values[c] != getattr(found, c)}
+
+    def show_changes(self, found, changed):
+        labels = {c.field: c.header for c in self.columns if c.field}
+        labels.update(self.extra_labels)
+        return {labels.get(c, c): [_show(getattr(found, c)), _show(v)] for c, v in changed.items()
+                if c not in self.hidden_changes}
+
+    extra_labels = {}
+    hidden_changes = ()
+
+
+class WorkerImport(LedgerImport):
+    """The labour-force ledger (劳动力信息台账), matched by 身份证号."""
+
+    kind = "workers"
+    model = Worker
+    resource = "worker"
+    label = "劳动力台账"
+    key_column = "身份证号"
+    extra_labels = {"village_id": "村(社区)", "household_id": "户主身份证号"}
+    hidden_changes = ("gender", "birth_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.households_seen = {}
+
+    def build_columns(self, village_names, job_type_names):
+        return worker_columns(village_names, job_type_names)
+
+    def key(self, values):
+        return values["id_number"]
+
+    def prepare(self, number, values, result):
+        if not self.check_village(number, values, result, "村(社区)"):
+            return False
         parsed = values.pop("id_number")
         values["id_number"] = parsed.number
         values["gender"] = parsed.gender
@@ -130,58 +237,8 @@ class WorkerImport:
                 values["_head"] = cells.id_number(head).number
             except cells.CellError as exc:
                 result.reject(number, "户主身份证号", str(exc))
-                return None
-        return values
-
-    # -- the run -------------------------------------------------------------------
-
-    def run(self, sheet, filename="", write=True, skip_invalid=False):
-        result = ImportResult(self.kind, filename)
-        required = {c.header for c in self.columns if c.required}
-        result.header_row, mapping, result.unknown_columns = find_header(sheet, set(self.by_header), required)
-        missing = [h for h in (c.header for c in self.columns if c.required) if h not in mapping.values()]
-        if missing:
-            raise UnreadableFile("缺少必需的列：" + "、".join(missing))
-        self.present = {self.by_header[h].field for h in mapping.values()} - {None}
-        seen = {}
-        households_seen = {}
-        batch = []
-        try:
-            for number, row in sheet.rows:
-                if _blank(row):
-                    continue
-                result.total += 1
-                values = self._parse(number, row, mapping, result)
-                if values is None:
-                    continue
-                first = seen.get(values["id_number"])
-                if first is not None:
-                    result.reject(number, "身份证号", f"与第{first}行重复")
-                    continue
-                seen[values["id_number"]] = number
-                if not self._check_household(number, values, households_seen, result):
-                    continue
-                batch.append((number, values))
-                if len(batch) >= BATCH:
-                    self._write_batch(batch, result)
-                    batch = []
-            if batch:
-                self._write_batch(batch, result)
-        except Exception:
-            self.session.rollback()
-            raise
-        commit = write and (skip_invalid or not result.rejected_rows)
-        if commit:
-            audit.record(
-                self.session, audit.ACTION_IMPORT, resource="worker",
-                summary=f"导入劳动力台账 {filename}：共{result.total}行，新增{result.created}，更新{result.updated}，"
-                        f"未变{result.unchanged}，拒绝{result.rejected}",
-            )
-            self.session.commit()
-            result.written = True
-        else:
-            self.session.rollback()
-        return result
+                return False
+        return self._check_household(number, values, self.households_seen, result)
 
     def _check_household(self, number, values, seen, result):
         head = values.get("_head")
@@ -265,7 +322,7 @@ class WorkerImport:
         "expected_daily_wage", "notes",
     )
 
-    def _write_batch(self, batch, result):
+    def write_batch(self, batch, result):
         table = Worker.__table__
         ids = [v["id_number"] for _, v in batch]
         existing = {
@@ -281,8 +338,6 @@ class WorkerImport:
                     values["_bad"] = True
             batch = [(n, v) for n, v in batch if not v.get("_bad")]
         household_ids = self._households(batch, result)
-        labels = {c.field: c.header for c in self.columns if c.field}
-        labels.update(village_id="村(社区)", household_id="户主身份证号")
         now = datetime.now()
         inserts, updates = [], []
         for number, values in batch:
@@ -310,10 +365,7 @@ class WorkerImport:
                 inserts.append(row)
                 result.created += 1
                 continue
-            changed = {}
-            for column in self._COMPARED:
-                if column in values and values[column] != getattr(found, column):
-                    changed[column] = values[column]
+            changed = self.changed_fields(found, values, self._COMPARED)
             if given_verified is not None and given_verified != found.verified_on:
                 changed["verified_on"] = given_verified
             elif changed and given_verified is None:
@@ -325,8 +377,7 @@ class WorkerImport:
                 updates.append({"_id": found.id, **{c: values.get(c, getattr(found, c)) for c in self._COMPARED},
                                 "verified_on": changed.get("verified_on", found.verified_on),
                                 "changed_on": now, "changed_by_fk": self.actor_id})
-            fields = {labels.get(c, c): [_show(getattr(found, c)), _show(v)] for c, v in changed.items()
-                      if c not in ("gender", "birth_date")}
+            fields = self.show_changes(found, changed)
             fields.update(household_changes)
             result.changes.append({"row": number, "key": values["name"], "fields": fields})
             result.updated += 1
