@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, event, exists, false, or_, select
+from sqlalchemy import and_, event, exists, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from app.models import Employer, Household, Job, Worker
@@ -243,12 +243,45 @@ def _check_writes_before(session, _flush_context, _instances):
             _refuse_outside(session, model, touched, scope)
 
 
+def _references(model):
+    """(foreign-key attribute, scoped model it points at) for ``model``: worker → household, job → employer."""
+    return [(column.key, target) for column in model.__table__.columns for fk in column.foreign_keys
+            for target in SCOPED_MODELS if fk.column.table is target.__table__]
+
+
+def _refuse_unreadable_references(session, objects, scope):
+    """A row may only point at rows the actor can read: no worker filed under another
+    village's household, no job under an employer the actor cannot see. The API takes
+    ids as given, so the forms' drop-downs alone do not ensure it. For a changed row
+    only a changed reference is checked, so a reference that went out of sight later
+    (a job withdrawn) does not block unrelated edits."""
+    wanted = {}
+    for obj in objects:
+        state = inspect(obj)
+        for attr, target in _references(type(obj)):
+            value = getattr(obj, attr)
+            if value is None:
+                continue
+            if not state.pending and not state.attrs[attr].history.has_changes():
+                continue
+            wanted.setdefault(target, set()).add(value)
+    conn = session.connection()
+    for target, ids in wanted.items():
+        criterion = read_criterion(target, scope)
+        if criterion is None:
+            continue
+        found = set(conn.execute(select(target.id).where(target.id.in_(ids), criterion)).scalars())
+        if found != ids:
+            raise RowScopeViolation(str(_l("不能关联您无权查看的记录")))
+
+
 @event.listens_for(Session, "after_flush")
 def _check_writes_after(session, _flush_context):
-    """Rows created or changed must be writable as they now are."""
+    """Rows created or changed must be writable as they now are, and point only at readable rows."""
     scope = current_scope()
     if scope.unrestricted:
         return
+    written = [o for o in list(session.new) + list(session.dirty) if type(o) in SCOPED_MODELS]
     for model in SCOPED_MODELS:
-        ids = [o.id for o in list(session.new) + list(session.dirty) if type(o) is model]
-        _refuse_outside(session, model, ids, scope)
+        _refuse_outside(session, model, [o.id for o in written if type(o) is model], scope)
+    _refuse_unreadable_references(session, written, scope)

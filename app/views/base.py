@@ -11,6 +11,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask import current_app
 from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
+from sqlalchemy import inspect as sa_inspect
 
 from app.models import Village
 from app.security import scoping
@@ -107,6 +108,11 @@ class LedgerModelView(ModelView):
             if current not in (None, ""):
                 continue
             setattr(item, column, value)
+            if relation and relation in sa_inspect(type(item)).relationships:
+                # The form set the relationship to None; left so, the flush would write
+                # NULL over the foreign key just fixed and the row would be refused.
+                target = sa_inspect(type(item)).relationships[relation].mapper.class_
+                setattr(item, relation, self.datamodel.session.get(target, value))
 
     def pre_add(self, item):
         self._apply_fixed_values(item)
@@ -119,6 +125,18 @@ class LedgerModelView(ModelView):
 
     def pre_delete(self, item):
         scoping.check_writable(item)
+
+    def _edit(self, pk):
+        """FAB's edit, refused up front for a row the user may read but not write
+        (another village's published job): no form to fill in only to be refused."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None:
+            try:
+                scoping.check_writable(item)
+            except scoping.RowScopeViolation as exc:
+                flash(str(exc), "danger")
+                return None  # FAB's edit() then redirects back
+        return super()._edit(pk)
 
     @staticmethod
     def _sync_relation_ids(item):
