@@ -2,10 +2,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.models import Village, Worker
+from app.models import Job, Village, Worker
 from app.models.job_type import JobType
 from app.services import audit
-from app.services.ledgers.columns import worker_columns
+from app.services.ledgers.columns import job_columns, worker_columns
 from app.services.ledgers.workbook import export_rows
 from app.services.masking import mask_id_number, mask_phone
 
@@ -58,5 +58,53 @@ def export_workers(session, unmasked, where=None, filename="", town="中塘镇")
     data = export_rows("workers", columns, rows(), town=town)
     audit.record(session, audit.ACTION_EXPORT, resource="worker",
                  summary=f"导出劳动力台账 {filename}：{count}行{'' if unmasked else '（已脱敏）'}")
+    session.commit()
+    return data, count
+
+
+def age_text(low, high):
+    """age_min/age_max back to the ledger's 年龄要求: 18-60, 60岁以下, 18岁以上 or blank."""
+    if low and high:
+        return f"{low}-{high}"
+    if high:
+        return f"{high}岁以下"
+    if low:
+        return f"{low}岁以上"
+    return None
+
+
+def job_row(index, job):
+    employer = job.employer
+    return [
+        index, employer.name, employer.kind, employer.credit_code, job.contact_name, job.contact_phone,
+        job.title, job.job_type.name, job.headcount, job.work_place, job.work_start, job.work_end,
+        job.work_hours, job.wage_amount, job.wage_unit, job.requirements, age_text(job.age_min, job.age_max),
+        job.gender_req, _yes_no(job.meals), _yes_no(job.lodging), job.transport, _yes_no(job.insured),
+        job.village.name if job.village else None, job.collected_on, job.status,
+    ]
+
+
+def export_jobs(session, unmasked, where=None, filename="", town="中塘镇"):
+    """The jobs the acting user can see as .xlsx bytes (contacts are business contacts, not masked)."""
+    villages = list(session.scalars(select(Village.name).order_by(Village.sort_order)))
+    job_types = list(session.scalars(select(JobType.name).order_by(JobType.sort_order)))
+    columns = job_columns(villages, job_types)
+    query = (
+        select(Job)
+        .options(joinedload(Job.employer), joinedload(Job.job_type), joinedload(Job.village))
+        .order_by(Job.collected_on.desc(), Job.id.desc())
+    )
+    if where is not None:
+        query = query.where(*where) if isinstance(where, (list, tuple)) else query.where(where)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for job in session.scalars(query.execution_options(yield_per=2000)):
+            count += 1
+            yield job_row(count, job)
+
+    data = export_rows("jobs", columns, rows(), town=town)
+    audit.record(session, audit.ACTION_EXPORT, resource="job", summary=f"导出用工需求台账 {filename}：{count}行")
     session.commit()
     return data, count

@@ -11,12 +11,12 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, insert, select, update
 
-from app.models import Household, Village, Worker
+from app.models import Employer, Household, Job, Village, Worker
 from app.models.job_type import JobType
 from app.security import scoping
 from app.services import audit
 from app.services.ledgers import cells
-from app.services.ledgers.columns import worker_columns
+from app.services.ledgers.columns import job_columns, worker_columns
 from app.services.ledgers.reader import UnreadableFile, find_header
 
 BATCH = 2000
@@ -402,3 +402,155 @@ def _show(value):
     return str(value)
 
 
+
+
+class JobImport(LedgerImport):
+    """The job-demand ledger (用工需求台账), matched by 用工主体 + 岗位名称 + 开始日期.
+
+    Employers are found by name (and checked against the credit code when both are
+    given) or created from the row; an existing employer is never changed by a job
+    ledger. New rows get the importing office as their source (SPEC §3).
+    """
+
+    kind = "jobs"
+    model = Job
+    resource = "job"
+    label = "用工需求台账"
+    key_column = "岗位名称"
+    extra_labels = {"village_id": "采集村(社区)", "job_type_id": "工种", "age_min": "年龄要求", "age_max": "年龄要求"}
+
+    _COMPARED = (
+        "job_type_id", "headcount", "work_place", "work_end", "work_hours", "wage_amount", "wage_unit",
+        "requirements", "age_min", "age_max", "gender_req", "meals", "lodging", "transport", "insured",
+        "village_id", "collected_on", "status", "contact_name", "contact_phone",
+    )
+
+    def build_columns(self, village_names, job_type_names):
+        return job_columns(village_names, job_type_names)
+
+    def key(self, values):
+        return (values["employer_name"], values["title"], values.get("work_start"))
+
+    def prepare(self, number, values, result):
+        if not self.check_village(number, values, result, "采集村(社区)"):
+            return False
+        values["job_type_id"] = self.job_type_ids[values.pop("job_type")]
+        if "age" in values:
+            values["age_min"], values["age_max"] = values.pop("age")
+        if "gender_req" in values:
+            values["gender_req"] = values["gender_req"] or "不限"
+        start, end = values.get("work_start"), values.get("work_end")
+        if start and end and end < start:
+            result.reject(number, "结束日期", "结束日期不能早于开始日期")
+            return False
+        return True
+
+    def _source_office(self):
+        if self.scope.kind == scoping.SCOPE_OFFICE:
+            return self.scope.office
+        if self.scope.kind == scoping.SCOPE_VILLAGE:
+            return "村(社区)采集"
+        return "社保所"
+
+    def _employers(self, batch, result):
+        """Employer name → id, creating the missing ones; rows with a conflicting code are rejected."""
+        table = Employer.__table__
+        names = {v["employer_name"] for _, v in batch}
+        existing = {
+            row.name: row
+            for row in self.session.execute(select(table.c.id, table.c.name, table.c.credit_code).where(table.c.name.in_(names)))
+        }
+        codes = {v["credit_code"] for _, v in batch if v.get("credit_code")}
+        code_owner = dict(
+            self.session.execute(select(table.c.credit_code, table.c.name).where(table.c.credit_code.in_(codes))).all()
+        ) if codes else {}
+        now = datetime.now()
+        new = {}
+        for number, values in batch:
+            name, code = values["employer_name"], values.get("credit_code")
+            found = existing.get(name)
+            owner = code_owner.get(code) if code else None
+            if found is not None:
+                if code and found.credit_code and found.credit_code != code:
+                    result.reject(number, "统一社会信用代码", f"与系统中“{name}”的统一社会信用代码不一致")
+                    values["_bad"] = True
+                continue
+            if owner is not None and owner != name:
+                result.reject(number, "统一社会信用代码", f"该代码已属于用工主体“{owner}”")
+                values["_bad"] = True
+                continue
+            if name in new:
+                continue
+            if not values.get("employer_kind"):
+                result.reject(number, "主体类型", "新的用工主体需要填写主体类型")
+                values["_bad"] = True
+                continue
+            new[name] = {
+                "name": name, "kind": values["employer_kind"], "credit_code": code,
+                "contact_name": values.get("contact_name"), "contact_phone": values.get("contact_phone"),
+                "village_id": self.fixed.get("village_id", values.get("village_id")),
+                "source_office": self._source_office(),
+                "created_on": now, "changed_on": now, "created_by_fk": self.actor_id, "changed_by_fk": self.actor_id,
+            }
+        if new:
+            self.session.execute(insert(table), list(new.values()))
+        return dict(self.session.execute(select(table.c.name, table.c.id).where(table.c.name.in_(names))).all())
+
+    def write_batch(self, batch, result):
+        table = Job.__table__
+        employer_ids = self._employers(batch, result)
+        batch = [(n, v) for n, v in batch if not v.pop("_bad", False)]
+        titles = {v["title"] for _, v in batch}
+        candidates = self.session.execute(
+            select(table).where(table.c.employer_id.in_(set(employer_ids.values())), table.c.title.in_(titles))
+        ).all()
+        existing = {(row.employer_id, row.title, row.work_start): row for row in candidates}
+        now = datetime.now()
+        inserts, updates = [], []
+        for number, values in batch:
+            employer_id = employer_ids[values["employer_name"]]
+            found = existing.get((employer_id, values["title"], values.get("work_start")))
+            if found is None:
+                row = {c: values.get(c) for c in self._COMPARED if c in values}
+                row.update(
+                    employer_id=employer_id, title=values["title"], work_start=values.get("work_start"),
+                    source_office=self._source_office(), collected_on=values.get("collected_on") or self.today,
+                    published_on=self.today if values["status"] != "待发布" else None,
+                    created_on=now, changed_on=now, created_by_fk=self.actor_id, changed_by_fk=self.actor_id,
+                )
+                for flag in ("meals", "lodging", "insured"):
+                    row.setdefault(flag, False)
+                row.setdefault("gender_req", "不限")
+                inserts.append(row)
+                result.created += 1
+                continue
+            if not self._may_change(found):
+                result.reject(number, "岗位名称", "该岗位由其他村(社区)或单位采集，无权修改")
+                continue
+            changed = self.changed_fields(found, values, self._COMPARED)
+            if not changed:
+                result.unchanged += 1
+                continue
+            update_row = {"_id": found.id, **{c: values.get(c, getattr(found, c)) for c in self._COMPARED}}
+            update_row["published_on"] = found.published_on or (self.today if update_row["status"] != "待发布" else None)
+            update_row.update(changed_on=now, changed_by_fk=self.actor_id)
+            updates.append(update_row)
+            result.changes.append({"row": number, "key": values["title"], "fields": self.show_changes(found, changed)})
+            result.updated += 1
+        if inserts:
+            self.session.execute(insert(table), inserts)
+        if updates:
+            columns = (*self._COMPARED, "published_on", "changed_on", "changed_by_fk")
+            statement = update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns})
+            self.session.connection().execute(statement, updates)
+
+    def _may_change(self, found):
+        return all(getattr(found, column) == value for column, value in self.fixed.items())
+
+    def show_changes(self, found, changed):
+        shown = dict(changed)
+        if "job_type_id" in shown:
+            names = {v: k for k, v in self.job_type_ids.items()}
+            return {**super().show_changes(found, {k: v for k, v in shown.items() if k != "job_type_id"}),
+                    "工种": [names.get(found.job_type_id, ""), names.get(shown["job_type_id"], "")]}
+        return super().show_changes(found, shown)

@@ -1,12 +1,12 @@
 """The ledger use cases as the web views and the CLI call them."""
 from flask import current_app
 
-from app.services.ledgers.export import export_workers
-from app.services.ledgers.importer import WorkerImport
+from app.services.ledgers.export import export_jobs, export_workers
+from app.services.ledgers.importer import JobImport, WorkerImport
 from app.services.ledgers.reader import UnreadableFile, open_sheet
 
-IMPORTERS = {"workers": WorkerImport}
-EXPORTERS = {"workers": export_workers}
+IMPORTERS = {"workers": WorkerImport, "jobs": JobImport}
+EXPORTERS = {"workers": export_workers, "jobs": export_jobs}
 LABELS = {"workers": "劳动力台账", "jobs": "用工需求台账"}
 
 
