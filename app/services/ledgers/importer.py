@@ -460,6 +460,10 @@ class JobImport(LedgerImport):
             row.name: row
             for row in self.session.execute(select(table.c.id, table.c.name, table.c.credit_code).where(table.c.name.in_(names)))
         }
+        criterion = scoping.read_criterion(Employer, self.scope)
+        readable = set(self.session.execute(
+            select(table.c.id).where(table.c.name.in_(names), *([criterion] if criterion is not None else []))
+        ).scalars())
         codes = {v["credit_code"] for _, v in batch if v.get("credit_code")}
         code_owner = dict(
             self.session.execute(select(table.c.credit_code, table.c.name).where(table.c.credit_code.in_(codes))).all()
@@ -471,7 +475,10 @@ class JobImport(LedgerImport):
             found = existing.get(name)
             owner = code_owner.get(code) if code else None
             if found is not None:
-                if code and found.credit_code and found.credit_code != code:
+                if found.id not in readable:  # a job may only hang under an employer the user can see
+                    result.reject(number, "用工主体", f"“{name}”已由其他村(社区)或单位登记，请联系社保所")
+                    values["_bad"] = True
+                elif code and found.credit_code and found.credit_code != code:
                     result.reject(number, "统一社会信用代码", f"与系统中“{name}”的统一社会信用代码不一致")
                     values["_bad"] = True
                 continue

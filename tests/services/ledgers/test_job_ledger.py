@@ -99,3 +99,10 @@ def test_job_export_round_trip(app, tmp_path):
     assert _cli(app, "export", "jobs", str(out)).exit_code == 0
     again = _cli(app, "import", "jobs", str(out), "--json")
     assert json.loads(again.output) == {"total": 3, "created": 0, "updated": 0, "unchanged": 3, "rejected": 0, "errors": []}
+
+
+def test_specialist_cannot_hang_a_job_under_an_employer_they_cannot_see(app, tmp_path):
+    _import(app, tmp_path, [job_row(1, **{"状态": "待发布"})])  # 兴泉村's employer, nothing published
+    result = _import(app, tmp_path, [job_row(2, **{"采集村(社区)": "中塘村"})], "--as", "zhongtang")
+    assert json.loads(result.output)["errors"][0]["column"] == "用工主体"
+    assert "春茶采摘工2" not in _jobs(app)
