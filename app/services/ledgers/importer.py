@@ -49,6 +49,8 @@ class ImportResult:
     unknown_columns: list = field(default_factory=list)
     written: bool = False
     header_row: int = 0
+    header_cells: tuple = ()
+    rejected_raw: dict = field(default_factory=dict)  # sheet row → the row as it was in the file
 
     @property
     def rejected(self):
@@ -147,13 +149,14 @@ class LedgerImport:
     def run(self, sheet, filename="", write=True, skip_invalid=False):
         result = ImportResult(self.kind, filename)
         required = {c.header for c in self.columns if c.required}
-        result.header_row, mapping, result.unknown_columns = find_header(sheet, set(self.by_header), required)
+        result.header_row, header, mapping, result.unknown_columns = find_header(sheet, set(self.by_header), required)
         missing = [c.header for c in self.columns if c.required and c.header not in mapping.values()]
         if missing:
             raise UnreadableFile("缺少必需的列：" + "、".join(missing))
         self.present = {self.by_header[h].field for h in mapping.values()} - {None}
+        result.header_cells = header
         seen = {}
-        batch = []
+        batch, raw = [], {}
         try:
             for number, row in sheet.rows:
                 if _blank(row):
@@ -161,19 +164,22 @@ class LedgerImport:
                 result.total += 1
                 values = self.parse_cells(number, row, mapping, result)
                 if values is None or not self.prepare(number, values, result):
+                    result.rejected_raw[number] = row
                     continue
                 key = self.key(values)
                 first = seen.get(key)
                 if first is not None:
                     result.reject(number, self.key_column, f"与第{first}行重复")
+                    result.rejected_raw[number] = row
                     continue
                 seen[key] = number
                 batch.append((number, values))
+                raw[number] = row
                 if len(batch) >= BATCH:
-                    self.write_batch(batch, result)
-                    batch = []
+                    self._flush_batch(batch, raw, result)
+                    batch, raw = [], {}
             if batch:
-                self.write_batch(batch, result)
+                self._flush_batch(batch, raw, result)
         except Exception:
             self.session.rollback()
             raise
@@ -188,6 +194,11 @@ class LedgerImport:
         else:
             self.session.rollback()
         return result
+
+    def _flush_batch(self, batch, raw, result):
+        self.write_batch(batch, result)
+        for number in raw.keys() & result.rejected_rows:
+            result.rejected_raw[number] = raw[number]
 
     def changed_fields(self, found, values, columns):
         """Columns whose value in the file differs from the database."""

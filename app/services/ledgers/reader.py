@@ -123,7 +123,7 @@ def normalise_header(value):
 def find_header(sheet, known_headers, required_headers):
     """Skip title and blank rows; the header row is the first naming a required column.
 
-    Returns (header row number, {column index: header name}, unknown header names).
+    Returns (header row number, the header cells, {column index: header name}, unknown header names).
     """
     for _ in range(HEADER_SEARCH_ROWS):
         try:
@@ -142,5 +142,5 @@ def find_header(sheet, known_headers, required_headers):
                     mapping[index] = name
                 elif name:
                     unknown.append(name)
-            return number, mapping, unknown
+            return number, tuple(text(c) for c in row), mapping, unknown
     raise UnreadableFile("找不到表头行：前20行中没有包含“" + "”“".join(sorted(required_headers)) + "”等列名的行")

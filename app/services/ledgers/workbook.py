@@ -114,3 +114,28 @@ def template(kind, columns, town="中塘镇", data_rows=500):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def rejected_rows(kind, result, town="中塘镇"):
+    """The rejected rows as they were in the file, with a 错误原因 column, ready to fix and upload again."""
+    reasons = {}
+    for error in result.errors:
+        reasons.setdefault(error.row, []).append(f"{error.column}：{error.message}" if error.column else error.message)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("被拒绝的行")
+    title = WriteOnlyCell(sheet, value=f"{town}{TITLES[kind]}（被拒绝的行）")
+    title.font = _TITLE_FONT
+    sheet.append([title])
+    header = [WriteOnlyCell(sheet, value=h) for h in (*result.header_cells, "错误原因", "原行号")]
+    for cell in header:
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    sheet.append(header)
+    width = len(result.header_cells)
+    for number in sorted(result.rejected_raw):
+        row = list(result.rejected_raw[number])[:width]
+        row += [None] * (width - len(row))
+        sheet.append([_cell(sheet, v) for v in row] + [_cell(sheet, "；".join(reasons.get(number, []))), number])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

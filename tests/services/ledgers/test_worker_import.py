@@ -224,3 +224,33 @@ def test_text_in_number_columns_and_formula_cells(app, tmp_path):
     assert "不是数字" in errors[(4, "期望日薪(元)")]
     assert errors[(5, "姓名")] == "不能为空"
     assert _count(app, Worker) == 0
+
+
+def test_rejected_rows_file_can_be_fixed_and_imported(app, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.services.ledgers import service
+    from app.services.ledgers.workbook import rejected_rows
+
+    rows = _family()
+    rows[1]["就业状态"] = "在家"
+    with app.app_context():
+        result = service.import_ledger(db.session, "workers", xlsx(rows), "a.xlsx", write=False)
+        data = rejected_rows("workers", result)
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[2]]
+    assert header[-2:] == ["错误原因", "原行号"]
+    values = [c.value for c in sheet[3]]
+    assert values[header.index("姓名")] == "李小花"
+    assert "就业状态" in values[-2] and values[-1] == 5
+    # Fix the cell in the returned file and import just that file.
+    sheet.cell(row=3, column=header.index("就业状态") + 1, value="市外务工")
+    fixed = io.BytesIO()
+    sheet.parent.save(fixed)
+    again = _run(app, tmp_path, fixed.getvalue(), "--json")
+    payload = json.loads(again.output)
+    assert again.exit_code == 0, again.output
+    assert payload["created"] == 1
+    assert "错误原因" not in payload  # the extra columns are reported as unknown and ignored
