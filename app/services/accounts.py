@@ -52,8 +52,12 @@ def create_account(sm, username, role_name, password, village_name=None, full_na
     if village is not None and not role_needs_village(role_name):
         raise AccountError(f"角色“{role_name}”不绑定村(社区)，请去掉 --village")
     # FAB shows "first last"; a Chinese name is surname + given name.
-    name = full_name or username
-    first, last = (surname, name) if surname else (name[:1], name[1:] or name)
+    if surname:
+        first, last = surname, full_name or username
+    elif full_name:
+        first, last = full_name[:1], full_name[1:] or full_name
+    else:
+        first, last = username, ""
     user = sm.add_user(
         username=username,
         first_name=first,

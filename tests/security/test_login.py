@@ -131,6 +131,9 @@ def test_login_rate_limit_answers_in_chinese(database_url):
     assert 429 in codes[3:]
     response = client.login("nobody", "wrong-password-1")
     assert "请求过于频繁" in response.get_data(as_text=True)
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_unknown_page_is_a_chinese_404(client_for):

@@ -66,3 +66,14 @@ def test_village_specialist_cannot_read_the_log(client_for):
     response = client_for("zhongtang").get("/operationlogview/list/")
     assert response.status_code in (302, 403)
     assert "登录" not in response.get_data(as_text=True)
+
+
+def test_log_page_speaks_chinese_and_escapes_values(app, client_for, factory):
+    worker = factory.worker(name="周九", notes="旧备注")
+    client = client_for("shebao")
+    client.api("PUT", f"/api/v1/worker/{worker.id}", json={"notes": "<b>新</b>备注"})
+    [entry] = _log(app, action="修改", resource="worker", record_id=str(worker.id))
+    page = client.get(f"/operationlogview/show/{entry.id}").get_data(as_text=True)
+    assert "备注：旧备注 → &lt;b&gt;新&lt;/b&gt;备注" in page
+    listing = client.get("/operationlogview/list/").get_data(as_text=True)
+    assert "劳动力" in listing and ">worker<" not in listing
