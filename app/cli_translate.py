@@ -130,9 +130,11 @@ def update_catalogues():
         if language == DEFAULT_LANGUAGE:
             catalog.update(template, update_creation_date=False)
             for message in catalog:
-                if message.id and is_chinese(message.id) and not message.string:
+                # A Chinese msgid is its own Chinese text; a fuzzy guess from a similar one is not.
+                if message.id and is_chinese(message.id) and (not message.string or message.fuzzy):
                     message.string = message.id
                     message.flags.discard("fuzzy")
+                    message.previous_id = []
         else:
             # FAB's msgids are English already; only the project's Chinese ones need English.
             own = Catalog(project=PROJECT, fuzzy=False)

@@ -6,7 +6,7 @@ in through the real login form — four pages as 社保所 (whole town) and as a
 specialist (中塘村, scoped by the row rule):
 
 * the worker list page                    ``/workerview/list/``
-* search by exact ID number               ``?_flt_3_id_number=<id>``  (FilterEqual)
+* search by exact ID number               ``?_flt_0_id_number=<id>``  (FilterEqual, the only filter offered for ID numbers)
 * search by name prefix                   ``?_flt_0_name=张``          (FilterStartsWith)
 
 For the string columns FAB's filter list is StartsWith, EndsWith, Contains, Equal, …
@@ -234,7 +234,7 @@ def figures(app, village_ids):
     id_number, name = row
     pages = [
         ("list", "/workerview/list/", None),
-        ("search ID number (exact)", f"/workerview/list/?_flt_3_id_number={id_number}", name),
+        ("search ID number (exact)", f"/workerview/list/?_flt_0_id_number={id_number}", name),
         ("search name prefix 张", f"/workerview/list/?_flt_0_name={NAME_PREFIX}", NAME_PREFIX),
     ]
     out = []

@@ -47,7 +47,7 @@ def sync_roles(appbuilder):
             continue
         role = sm.add_role(name)
         wanted = {(perm(action), resource) for resource, actions in config["permissions"].items() for action in actions}
-        wanted |= menu_permissions_for(set(config["permissions"]))
+        wanted |= menu_permissions_for(config["permissions"])
         wanted |= OWN_ACCOUNT_PERMISSIONS
         role.permissions = [sm.add_permission_view_menu(p, v) for p, v in sorted(wanted)]
     sm.session.commit()

@@ -1,17 +1,13 @@
 """Base classes every ledger view and API derives from: permissions, row rule, masking."""
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.actions import action
-from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from flask_appbuilder.fieldwidgets import Select2Widget
-from flask import current_app
-from wtforms import SelectField, ValidationError
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import inspect as sa_inspect
+from wtforms import ValidationError
 
 from app.models import Village
 from app.security import scoping
@@ -42,22 +38,6 @@ def masked_id(value):
 
 def masked_phone(value):
     return value if may_see_personal_data() else mask_phone(value)
-
-
-def enum_field(label, choices, required=True, description=None):
-    """A drop-down for one of the Chinese enumerations of SPEC §3."""
-    # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples.
-    options = [SelectChoice(c, c) for c in choices]
-    if not required:
-        options = [SelectChoice("", _l("（未填写）"))] + options
-    return SelectField(
-        label,
-        choices=options,
-        widget=Select2Widget(),
-        description=description,
-        validate_choice=True,
-        filters=[lambda v: v or None] if not required else [],
-    )
 
 
 def value_check(parse):

@@ -1,10 +1,10 @@
 """Villages and the job-type dictionary."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import Optional, Regexp
 
 from app.models import JobType, Village
 from app.models.enums import VILLAGE_KINDS
 from app.security.permissions import RESOURCE_JOB_TYPE, RESOURCE_VILLAGE
+from app.views.filters import LedgerInterface
 from app.views.base import LedgerApi, LedgerModelView
 from app.views.fields import enum_field
 from app.views.labels import JOB_TYPE_LABELS, VILLAGE_LABELS, labels
@@ -14,7 +14,7 @@ _CODE = [Optional(), Regexp(r"^\d{12}$", message=_l("区划代码应为12位数�
 
 
 class VillageView(LedgerModelView):
-    datamodel = SQLAInterface(Village)
+    datamodel = LedgerInterface(Village)
     class_permission_name = RESOURCE_VILLAGE
     list_title = _l("村(社区)列表")
     show_title = add_title = edit_title = _l("村(社区)")
@@ -31,7 +31,7 @@ class VillageView(LedgerModelView):
 
 class VillageApi(LedgerApi):
     resource_name = "village"
-    datamodel = SQLAInterface(Village)
+    datamodel = LedgerInterface(Village)
     class_permission_name = RESOURCE_VILLAGE
     list_columns = ["id", "name", "kind", "code", "sort_order"]
     show_columns = add_columns = edit_columns = ["name", "kind", "code", "sort_order"]
@@ -40,7 +40,7 @@ class VillageApi(LedgerApi):
 
 
 class JobTypeView(LedgerModelView):
-    datamodel = SQLAInterface(JobType)
+    datamodel = LedgerInterface(JobType)
     class_permission_name = RESOURCE_JOB_TYPE
     list_title = _l("工种字典")
     show_title = add_title = edit_title = _l("工种")
@@ -54,7 +54,7 @@ class JobTypeView(LedgerModelView):
 
 class JobTypeApi(LedgerApi):
     resource_name = "job_type"
-    datamodel = SQLAInterface(JobType)
+    datamodel = LedgerInterface(JobType)
     class_permission_name = RESOURCE_JOB_TYPE
     list_columns = ["id", "name", "occupation_code", "sort_order"]
     show_columns = add_columns = edit_columns = ["name", "occupation_code", "sort_order"]

@@ -1,5 +1,4 @@
 """Employers and the job-demand ledger."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
 from wtforms.validators import NumberRange, Optional
@@ -8,6 +7,7 @@ from app.models import Employer, Job
 from app.models.enums import EMPLOYER_KINDS, GENDER_REQUIREMENTS, JOB_STATUSES, SOURCE_OFFICES, WAGE_UNITS
 from app.security.permissions import RESOURCE_EMPLOYER, RESOURCE_JOB
 from app.services.identity import normalize_credit_code, normalize_phone
+from app.views.filters import LedgerInterface
 from app.views.base import LedgerApi, LedgerModelView, value_check
 from app.views.fields import enum_field, yes_no, yes_no_field
 from app.views.labels import EMPLOYER_LABELS, JOB_LABELS, labels
@@ -27,7 +27,9 @@ def not_before(other, message):
 
 
 class JobView(LedgerModelView):
-    datamodel = SQLAInterface(Job)
+    list_template = "lingong/ledger_list.html"
+    extra_args = {"ledger_resource": RESOURCE_JOB}
+    datamodel = LedgerInterface(Job)
     class_permission_name = RESOURCE_JOB
     list_title = _l("用工需求台账")
     show_title = _l("用工需求")
@@ -77,7 +79,7 @@ class JobView(LedgerModelView):
 
 class JobApi(LedgerApi):
     resource_name = "job"
-    datamodel = SQLAInterface(Job)
+    datamodel = LedgerInterface(Job)
     class_permission_name = RESOURCE_JOB
     _fields = [
         "employer_id", "title", "job_type_id", "headcount", "work_place", "work_start", "work_end",
@@ -92,7 +94,7 @@ class JobApi(LedgerApi):
 
 
 class EmployerView(LedgerModelView):
-    datamodel = SQLAInterface(Employer)
+    datamodel = LedgerInterface(Employer)
     class_permission_name = RESOURCE_EMPLOYER
     list_title = _l("用工主体")
     show_title = add_title = edit_title = _l("用工主体")
@@ -116,7 +118,7 @@ class EmployerView(LedgerModelView):
 
 class EmployerApi(LedgerApi):
     resource_name = "employer"
-    datamodel = SQLAInterface(Employer)
+    datamodel = LedgerInterface(Employer)
     class_permission_name = RESOURCE_EMPLOYER
     _fields = ["name", "kind", "credit_code", "contact_name", "contact_phone", "address", "village_id", "source_office", "notes"]
     add_columns = edit_columns = _fields

@@ -1,12 +1,12 @@
 """The read-only operation log list."""
 import json
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.models import OperationLog
 from app.security.permissions import RESOURCE_OPERATION_LOG
+from app.views.filters import LedgerInterface
 from app.views.base import LedgerModelView
 from app.views.labels import (
     EMPLOYER_LABELS,
@@ -65,7 +65,7 @@ def _changes(value):
 
 
 class OperationLogView(LedgerModelView):
-    datamodel = SQLAInterface(OperationLog)
+    datamodel = LedgerInterface(OperationLog)
     class_permission_name = RESOURCE_OPERATION_LOG
     base_permissions = ["can_read"]
     list_title = show_title = _l("操作日志")

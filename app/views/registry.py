@@ -1,7 +1,10 @@
 """Registers every view, API and menu entry; menu access is derived from the same list."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.security.permissions import (
+    ACTION_IMPORT,
+    ACTION_READ,
     RESOURCE_EMPLOYER,
     RESOURCE_HOUSEHOLD,
     RESOURCE_JOB,
@@ -12,6 +15,7 @@ from app.security.permissions import (
 )
 from app.views.dictionaries import JobTypeApi, JobTypeView, VillageApi, VillageView
 from app.views.employers import EmployerApi, EmployerView, JobApi, JobView
+from app.views.ledgers import JobLedgerView, WorkerLedgerView, ledger_links
 from app.views.oplog import OperationLogView
 from app.views.workers import HouseholdApi, HouseholdView, WorkerApi, WorkerView
 
@@ -25,16 +29,19 @@ CATEGORY_LABELS = {
     CATEGORY_SYSTEM: (_l("基础数据"), "fa-cogs"),
 }
 
-# (menu name, label, icon, category, view, resource). The menu name is what FAB's
-# ``menu_access`` permission refers to; a role reading the resource gets the entry.
+# (menu name, label, icon, category, view, resource, action). The menu name is what
+# FAB's ``menu_access`` permission refers to; a role holding the action on the
+# resource gets the entry.
 MENU = [
-    ("Workers", _l("劳动力"), "fa-user", CATEGORY_LABOUR, WorkerView, RESOURCE_WORKER),
-    ("Households", _l("户"), "fa-home", CATEGORY_LABOUR, HouseholdView, RESOURCE_HOUSEHOLD),
-    ("Jobs", _l("用工需求台账"), "fa-list", CATEGORY_DEMAND, JobView, RESOURCE_JOB),
-    ("Employers", _l("用工主体"), "fa-building", CATEGORY_DEMAND, EmployerView, RESOURCE_EMPLOYER),
-    ("Villages", _l("村(社区)"), "fa-map-marker", CATEGORY_SYSTEM, VillageView, RESOURCE_VILLAGE),
-    ("JobTypes", _l("工种字典"), "fa-tags", CATEGORY_SYSTEM, JobTypeView, RESOURCE_JOB_TYPE),
-    ("OperationLog", _l("操作日志"), "fa-history", CATEGORY_SYSTEM, OperationLogView, RESOURCE_OPERATION_LOG),
+    ("Workers", _l("劳动力"), "fa-user", CATEGORY_LABOUR, WorkerView, RESOURCE_WORKER, ACTION_READ),
+    ("Households", _l("户"), "fa-home", CATEGORY_LABOUR, HouseholdView, RESOURCE_HOUSEHOLD, ACTION_READ),
+    ("WorkerLedger", _l("导入劳动力台账"), "fa-upload", CATEGORY_LABOUR, WorkerLedgerView, RESOURCE_WORKER, ACTION_IMPORT),
+    ("Jobs", _l("用工需求台账"), "fa-list", CATEGORY_DEMAND, JobView, RESOURCE_JOB, ACTION_READ),
+    ("Employers", _l("用工主体"), "fa-building", CATEGORY_DEMAND, EmployerView, RESOURCE_EMPLOYER, ACTION_READ),
+    ("JobLedger", _l("导入用工需求台账"), "fa-upload", CATEGORY_DEMAND, JobLedgerView, RESOURCE_JOB, ACTION_IMPORT),
+    ("Villages", _l("村(社区)"), "fa-map-marker", CATEGORY_SYSTEM, VillageView, RESOURCE_VILLAGE, ACTION_READ),
+    ("JobTypes", _l("工种字典"), "fa-tags", CATEGORY_SYSTEM, JobTypeView, RESOURCE_JOB_TYPE, ACTION_READ),
+    ("OperationLog", _l("操作日志"), "fa-history", CATEGORY_SYSTEM, OperationLogView, RESOURCE_OPERATION_LOG, ACTION_READ),
 ]
 
 APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi]
@@ -42,7 +49,7 @@ APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi]
 
 def register_views(appbuilder):
     """Add every view and API to ``appbuilder``, in menu order."""
-    for name, label, icon, category, view, _resource in MENU:
+    for name, label, icon, category, view, _resource, _action in MENU:
         category_label, category_icon = CATEGORY_LABELS[category]
         appbuilder.add_view(
             view, name, label=label, icon=icon, category=category,
@@ -50,13 +57,17 @@ def register_views(appbuilder):
         )
     for api in APIS:
         appbuilder.add_api(api)
+    current_app.jinja_env.globals["ledger_links"] = ledger_links
 
 
-def menu_permissions_for(resources):
-    """(permission, view_menu) pairs for the menu entries of the readable resources."""
+def menu_permissions_for(permissions):
+    """(permission, view_menu) pairs for the menu entries a role's permissions open.
+
+    ``permissions`` maps resource → actions, as in ``app.security.roles``.
+    """
     pairs = set()
-    for name, _label, _icon, category, _view, resource in MENU:
-        if resource in resources:
+    for name, _label, _icon, category, _view, resource, action in MENU:
+        if action in permissions.get(resource, ()):
             pairs.add(("menu_access", name))
             pairs.add(("menu_access", category))
     return pairs

@@ -2,7 +2,6 @@
 import re
 
 from flask import current_app
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import ValidationError
@@ -20,9 +19,9 @@ from app.models.enums import (
 )
 from app.security.permissions import RESOURCE_HOUSEHOLD, RESOURCE_WORKER
 from app.services.identity import normalize_phone, parse_id_number
+from app.views.filters import LedgerInterface
 from app.views.base import LedgerApi, LedgerModelView, masked_id, masked_phone, value_check
 from app.views.fields import enum_field, yes_no, yes_no_field
-from app.views.filters import IndexedSQLAInterface
 from app.views.labels import HOUSEHOLD_LABELS, WORKER_LABELS, labels
 
 JOB_TYPE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -49,7 +48,9 @@ _PHONE = [Optional(), value_check(normalize_phone)]
 
 
 class WorkerView(LedgerModelView):
-    datamodel = IndexedSQLAInterface(Worker, prefix_range_columns=("name",))
+    list_template = "lingong/ledger_list.html"
+    extra_args = {"ledger_resource": RESOURCE_WORKER}
+    datamodel = LedgerInterface(Worker, prefix_range_columns=("name",), exact_only_columns=("id_number",))
     class_permission_name = RESOURCE_WORKER
     list_title = _l("劳动力信息台账")
     show_title = _l("劳动力信息")
@@ -114,7 +115,7 @@ class WorkerView(LedgerModelView):
 
 class WorkerApi(LedgerApi):
     resource_name = "worker"
-    datamodel = IndexedSQLAInterface(Worker, prefix_range_columns=("name",))
+    datamodel = LedgerInterface(Worker, prefix_range_columns=("name",), exact_only_columns=("id_number",))
     class_permission_name = RESOURCE_WORKER
     _fields = [
         "name", "id_number", "phone", "village_id", "group_name", "household_id", "relation",
@@ -131,7 +132,7 @@ class WorkerApi(LedgerApi):
 
 
 class HouseholdView(LedgerModelView):
-    datamodel = SQLAInterface(Household)
+    datamodel = LedgerInterface(Household, prefix_range_columns=("head_name",), exact_only_columns=("head_id_number",))
     class_permission_name = RESOURCE_HOUSEHOLD
     list_title = _l("户台账")
     show_title = add_title = edit_title = _l("户信息")
@@ -151,7 +152,7 @@ class HouseholdView(LedgerModelView):
 
 class HouseholdApi(LedgerApi):
     resource_name = "household"
-    datamodel = SQLAInterface(Household)
+    datamodel = LedgerInterface(Household, prefix_range_columns=("head_name",), exact_only_columns=("head_id_number",))
     class_permission_name = RESOURCE_HOUSEHOLD
     _fields = ["village_id", "group_name", "head_name", "head_id_number", "category", "notes"]
     add_columns = edit_columns = _fields

@@ -34,3 +34,23 @@ def test_api_name_prefix_search(client_for, factory):
     response = client_for("shebao").get(f"/api/v1/worker/?q={query}")
     assert response.status_code == 200
     assert [row["name"] for row in response.json["result"]] == ["张三"]
+
+
+def test_id_numbers_can_only_be_searched_whole(client_for, factory):
+    """Someone who sees 500114********123X must not rebuild it with "starts with" searches."""
+    worker = factory.worker(name="王小二")
+    for view in (WorkerView, WorkerApi):
+        filters = view.datamodel.get_filters(["id_number"]).get_search_filters()["id_number"]
+        assert [type(f).__name__ for f in filters] == ["FilterEqual"]
+    client = client_for("zhuanban")
+    assert "王小二" in client.get(f"/workerview/list/?_flt_0_id_number={worker.id_number}").get_data(as_text=True)
+    partial = client.get(f"/workerview/list/?_flt_0_id_number={worker.id_number[:10]}").get_data(as_text=True)
+    assert "王小二" not in partial
+    query = f'(filters:!((col:id_number,opr:sw,value:{worker.id_number[:10]})))'
+    assert client.get(f"/api/v1/worker/?q={query}").status_code == 400
+
+
+def test_a_filter_index_the_column_does_not_have_is_ignored(client_for, factory):
+    factory.worker(name="王小二")
+    response = client_for("shebao").get("/workerview/list/?_flt_9_name=王")
+    assert response.status_code == 200

@@ -572,3 +572,6 @@ class JobImport(LedgerImport):
             return {**super().show_changes(found, {k: v for k, v in shown.items() if k != "job_type_id"}),
                     "工种": [names.get(found.job_type_id, ""), names.get(shown["job_type_id"], "")]}
         return super().show_changes(found, shown)
+
+
+IMPORTERS_BY_KIND = {"workers": WorkerImport, "jobs": JobImport}

@@ -2,10 +2,10 @@
 from flask import current_app
 
 from app.services.ledgers.export import export_jobs, export_workers
-from app.services.ledgers.importer import JobImport, WorkerImport
+from app.services.ledgers.importer import IMPORTERS_BY_KIND
 from app.services.ledgers.reader import UnreadableFile, open_sheet
 
-IMPORTERS = {"workers": WorkerImport, "jobs": JobImport}
+IMPORTERS = IMPORTERS_BY_KIND
 EXPORTERS = {"workers": export_workers, "jobs": export_jobs}
 LABELS = {"workers": "劳动力台账", "jobs": "用工需求台账"}
 
