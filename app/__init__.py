@@ -32,10 +32,10 @@ def _check_production_settings(app):
 
     if app.config["ENV_NAME"] == "production":
         key = app.config.get("SECRET_KEY")
-        if not key or key == DEFAULT_SECRET_KEY or len(key) < 16:
+        if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
             raise SystemExit(
-                "LINGONG_ENV=production 需要设置安全的 SECRET_KEY 环境变量（至少16个字符，且不能使用默认值）。\n"
-                "Set a strong SECRET_KEY environment variable (16+ characters, not the default)."
+                "LINGONG_ENV=production 需要设置安全的 SECRET_KEY 环境变量（至少32个字符，且不能使用默认值）。\n"
+                "Set a strong SECRET_KEY environment variable (32+ characters, not the default)."
             )
     from app.security.passwords import password_complexity
 

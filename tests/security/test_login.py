@@ -103,11 +103,21 @@ def test_form_post_without_csrf_token_is_refused(app, factory):
 
 
 def test_production_refuses_default_secret_key(monkeypatch):
-    for key in (None, DEFAULT_SECRET_KEY, "short"):
+    for key in (None, DEFAULT_SECRET_KEY, "short", "x" * 31):
         config = type("Prod", (ProductionConfig,), {"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
         with pytest.raises(SystemExit) as stop:
             create_app(config)
         assert "SECRET_KEY" in str(stop.value)
+
+
+def test_production_starts_with_a_strong_key(tmp_path):
+    config = type("Prod", (ProductionConfig,), {
+        "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "prod.db"),
+    })
+    app = create_app(config)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_production_has_secure_cookies_and_no_demo():
