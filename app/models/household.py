@@ -12,7 +12,7 @@ class Household(VillageOwned, AuditMixin, Model):
 
     id = Column(Integer, primary_key=True)
     group_name = Column(String(30), nullable=True)
-    head_name = Column(String(50), nullable=False)
+    head_name = Column(String(50), nullable=False, index=True)
     head_id_number = Column(String(18), unique=True, nullable=False)
     category = Column(String(10), nullable=False, default="一般户", index=True)
     notes = Column(Text, nullable=True)
