@@ -214,11 +214,21 @@ class LedgerApi(ModelRestApi):
     page_size = 20
     masked_columns = {}  # column → masking function for users without PersonalData
 
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        # A village specialist need not send the village: it is fixed to theirs in pre_add.
+        field = self.add_model_schema.fields.get("village_id")
+        if field is not None:
+            field.required = False
+
     def pre_add(self, item):
         values = scoping.fixed_values(self.datamodel.obj, scoping.current_scope()) or {}
         for column, value in values.items():
             if getattr(item, column) in (None, ""):
                 setattr(item, column, value)
+        village = type(item).__table__.c.get("village_id")
+        if village is not None and not village.nullable and item.village_id is None:
+            raise InvalidValue(str(_l("请填写村(社区)（village_id）")))
         scoping.check_writable(item)
 
     def pre_update(self, item):
