@@ -26,7 +26,8 @@ OWN_ACCOUNT_PERMISSIONS = {
 
 
 def migrate_database():
-    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    """Every head: features developed side by side may add branches until they are merged."""
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"], revision="heads")
 
 
 def sync_roles(appbuilder):
