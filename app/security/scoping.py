@@ -4,9 +4,10 @@ Every ORM SELECT in the process passes through :func:`_scope_select` (a
 ``do_orm_execute`` hook), which adds the actor's read criterion for each scoped
 model with ``with_loader_criteria`` — list, show, edit, delete, bulk actions,
 relation dropdowns, search, the REST API and any later view or report all see
-the same rows. Every flush passes through :func:`_check_writes`, which refuses
-to create, change or delete a row the actor may not write, both as the row was
-before the change and as it is after. A user whose role should be scoped but
+the same rows. Every flush passes through :func:`_check_writes_before` and
+:func:`_check_writes_after`, which refuse to create, change or delete a row the
+actor may not write, both as the row was before the change and as it is after,
+or to point a row at one the actor cannot read. A user whose role should be scoped but
 who has no village sees nothing (fail closed).
 """
 from contextvars import ContextVar
@@ -54,7 +55,11 @@ PUBLIC = ActorScope(SCOPE_ANONYMOUS)
 
 
 def scope_for_user(user):
-    """The widest scope among the user's roles; village roles without a village see nothing."""
+    """Unrestricted if any role is; otherwise the one scope the roles give.
+
+    A village role without a village, no known role, or two different restricted
+    scopes (ambiguous) give NOTHING: the rule fails closed.
+    """
     scopes = []
     for role in user.roles:
         config = ROLE_CONFIGS.get(role.name)
