@@ -33,3 +33,11 @@ def test_bad_id_number_is_a_chinese_422(client_for):
     response = client_for("zhongtang").api("POST", "/api/v1/worker/", json=_new_worker(id_number="500114199001021230"))
     assert response.status_code == 422
     assert "身份证号" in response.json["message"]
+
+
+def test_openapi_spec_lists_the_resources(client_for):
+    response = client_for("admin").get("/api/v1/_openapi")
+    assert response.status_code == 200
+    paths = response.json["paths"]
+    for resource in ("village", "household", "worker", "job_type", "employer", "job"):
+        assert f"/api/v1/{resource}/" in paths, resource
