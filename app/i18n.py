@@ -34,5 +34,8 @@ def _label_blank_choice():
 
 def install(app):
     """Call before the first template is compiled: Jinja bakes ``finalize`` into the code."""
+    from app.security import permission_labels
+
     app.jinja_env.finalize = _finalize
     _label_blank_choice()
+    permission_labels.install()
