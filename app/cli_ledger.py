@@ -33,15 +33,16 @@ def ledger_group():
     """Import and export the village ledgers (.xlsx / .csv)."""
 
 
-def _actor(username, kind, action):
+def _actor(username, kind, action, as_json=False):
+    """The ``--as`` user; a missing or unauthorised one stops the command (exit 2, nothing tried)."""
     if username is None:
         return None
     session = current_app.appbuilder.session
     user = session.scalar(select(LingongUser).where(LingongUser.username == username))
     if user is None or not user.active:
-        raise click.ClickException(f"用户“{username}”不存在或已停用")
+        _fail(as_json, f"用户“{username}”不存在或已停用")
     if not user_has_permission(user, action, KINDS[kind]):
-        raise click.ClickException(f"用户“{username}”无权{'导入' if action == ACTION_IMPORT else '导出'}此台账")
+        _fail(as_json, f"用户“{username}”无权{'导入' if action == ACTION_IMPORT else '导出'}此台账")
     return user
 
 
@@ -54,13 +55,14 @@ def _actor(username, kind, action):
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
 @with_appcontext
 def import_command(kind, file, username, dry_run, skip_invalid, as_json):
-    """Import FILE; exit 0 when written (or fully valid), 1 when rows were rejected, 2 when unreadable."""
-    user = _actor(username, kind, ACTION_IMPORT)
+    """Import FILE; exit 0 when written (or fully valid), 1 when rows were rejected and nothing
+    was written, 2 when the file cannot be read or the import cannot be attempted at all."""
+    user = _actor(username, kind, ACTION_IMPORT, as_json)
     try:
         with open(file, "rb") as handle:
             data = handle.read()
-    except OSError as exc:
-        _fail(as_json, f"无法打开文件：{exc.strerror}")
+    except OSError:
+        _fail(as_json, f"无法打开文件：{file}（文件不存在或没有读取权限）")
     with acting_as(user) if user else _nothing():
         scope = scope_for_user(user) if user else UNRESTRICTED
         try:

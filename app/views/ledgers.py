@@ -28,6 +28,7 @@ from app.views.workers import WorkerView
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_TTL_SECONDS = 6 * 3600
 _SESSION_KEY = "_lingong_ledger_uploads"
+LABEL_COLUMNS = {"workers": "姓名", "jobs": "岗位名称"}
 
 
 def _upload_dir():
@@ -126,7 +127,16 @@ class LedgerIOView(BaseView):
         return self.render_template(
             "lingong/ledger_preview.html", title=gettext("导入预览：%(name)s", name=meta["filename"]),
             result=result, token=token, kind=self.kind, changes=result.changes[:300], errors=result.errors[:500],
+            row_labels=self._row_labels(result),
         )
+
+    def _row_labels(self, result):
+        """Sheet row → the name (or job title) in that row, so a rejected row can be found."""
+        header = LABEL_COLUMNS[self.kind]
+        if header not in result.header_cells:
+            return {}
+        index = result.header_cells.index(header)
+        return {number: (row[index] if index < len(row) else "") for number, row in result.rejected_raw.items()}
 
     @expose("/confirm", methods=["POST"])
     @has_access

@@ -64,6 +64,7 @@ def test_rejected_rows_block_unless_skipped_and_can_be_downloaded(app, client_fo
     rows = [worker_row(1), worker_row(2, **{"身份证号": "123", "姓名": "错号"})]
     page = _upload(client, xlsx(rows)).get_data(as_text=True)
     assert "第5行" in page and "身份证号应为18位" in page
+    assert "<td>错号</td>" in page, "the rejected row shows whose row it is"
     token = _token(page)
     blocked = client.post_form("/ledger/workers/confirm", {"token": token}, token_from="/ledger/workers/")
     assert "未写入任何数据" in blocked.get_data(as_text=True)

@@ -187,8 +187,9 @@ def test_village_specialist_imports_only_their_village(app, tmp_path):
 
 def test_office_without_worker_access_cannot_import(app, tmp_path):
     result = _run(app, tmp_path, xlsx(_family()), "--as", "nongfu")
-    assert result.exit_code != 0
+    assert result.exit_code == 2, "refused before anything is tried, unlike rejected rows (1)"
     assert "无权" in result.output
+    assert _run(app, tmp_path, xlsx(_family()), "--as", "nobody").exit_code == 2
     assert _count(app, Worker) == 0
 
 
