@@ -30,6 +30,13 @@ GENDER_REQUIREMENTS = ("不限", "男", "女")
 JOB_STATUSES = ("待发布", "招聘中", "已招满", "已结束", "已撤回")
 PUBLISHED_JOB_STATUSES = ("招聘中", "已招满", "已结束")
 OPEN_JOB_STATUS = "招聘中"
+FULL_JOB_STATUS = "已招满"
+REFERRAL_STATUSES = ("已推荐", "已对接", "已上岗", "未成功")
+REFERRAL_ACTIVE_STATUSES = ("已推荐", "已对接", "已上岗")
+REFERRAL_PLACED = "已上岗"
+REFERRAL_MOVES = {"已推荐": ("已对接", "已上岗", "未成功"), "已对接": ("已上岗", "未成功")}
+PLACEMENT_KINDS = ("就地就近", "转移就业")
+IDLE_STATUS = "未就业"
 
 VILLAGES = (  # name, kind — in the order of SPEC §1
     ("中塘村", "村"),
@@ -65,3 +72,12 @@ JOB_TYPES = (  # name, GB/T 6565 occupation code where one fits
     ("电商客服", "4-07-02"),
     ("其他", None),
 )
+
+# Labour disputes and subsidy guidance (SPEC §3).
+DISPUTE_SOURCES = ("来访", "来电", "村(社区)上报", "上级转办", "12345热线", "其他")
+DISPUTE_KINDS = ("拖欠工资", "工伤赔偿", "劳动合同", "社会保险", "其他")
+DISPUTE_STATUSES = ("已登记", "调解中", "调解成功", "调解不成", "已撤回", "不予受理", "已移交仲裁")
+DISPUTE_CONCLUDED_STATUSES = ("不予受理", "调解成功", "调解不成", "已撤回", "已移交仲裁")
+DISPUTE_EVENT_ACTIONS = ("受理", "调查", "调解", "回访", "移交", "结案", "其他")
+SUBSIDY_TYPES = ("吸纳就业补贴", "社会保险补贴", "岗位补贴", "以工代赈劳务报酬", "其他")
+SUBSIDY_STATUSES = ("指导中", "已申报", "已拨付", "未通过")

@@ -11,6 +11,7 @@ ACTION_EDIT = "edit"
 ACTION_DELETE = "delete"
 ACTION_IMPORT = "import"
 ACTION_EXPORT = "export"
+ACTION_MATCH = "match"  # 匹配人选 / 推荐岗位 pages and their API
 CRUD = (ACTION_READ, ACTION_ADD, ACTION_EDIT, ACTION_DELETE)
 READ_ONLY = (ACTION_READ,)
 
@@ -27,6 +28,15 @@ RESOURCE_JOB_TYPE = "JobType"
 RESOURCE_EMPLOYER = "Employer"
 RESOURCE_JOB = "Job"
 RESOURCE_OPERATION_LOG = "OperationLog"
+RESOURCE_REFERRAL = "Referral"
+RESOURCE_PLACEMENT = "Placement"
+# 经发办's feedback view: employment status, work place and notes of key-group workers.
+RESOURCE_EMPLOYMENT_FEEDBACK = "EmploymentFeedback"
+# The 一户一人一就业 tracker (key households without an employed member).
+RESOURCE_HOUSEHOLD_EMPLOYMENT = "HouseholdEmployment"
+RESOURCE_DISPUTE = "Dispute"
+RESOURCE_DISPUTE_EVENT = "DisputeEvent"
+RESOURCE_SUBSIDY = "Subsidy"
 # Holding read on it means seeing ID and phone numbers unmasked.
 RESOURCE_PERSONAL_DATA = "PersonalData"
 
@@ -38,6 +48,13 @@ RESOURCE_LABELS = {
     RESOURCE_EMPLOYER: _l("用工主体"),
     RESOURCE_JOB: _l("用工需求"),
     RESOURCE_OPERATION_LOG: _l("操作日志"),
+    RESOURCE_REFERRAL: _l("推荐对接"),
+    RESOURCE_PLACEMENT: _l("务工记录"),
+    RESOURCE_EMPLOYMENT_FEEDBACK: _l("就业情况反馈"),
+    RESOURCE_HOUSEHOLD_EMPLOYMENT: _l("一户一人一就业"),
+    RESOURCE_DISPUTE: _l("劳资纠纷"),
+    RESOURCE_DISPUTE_EVENT: _l("纠纷办理记录"),
+    RESOURCE_SUBSIDY: _l("就业补贴申报指导"),
     RESOURCE_PERSONAL_DATA: _l("完整身份证号和电话"),
 }
 

@@ -18,7 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, event, exists, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from app.models import Employer, Household, Job, Worker
+from app.models import Placement, Referral
+from app.models import Dispute, DisputeEvent, Employer, Household, Job, Worker
 from app.models.enums import KEY_HOUSEHOLD_CATEGORIES, OPEN_JOB_STATUS, PUBLISHED_JOB_STATUSES
 from app.security.actor import ANONYMOUS, SYSTEM, current_actor
 from app.security.roles import (
@@ -29,7 +30,9 @@ from app.security.roles import (
     SCOPE_VILLAGE,
 )
 
-SCOPED_MODELS = (Worker, Household, Employer, Job)
+SCOPED_MODELS = (Worker, Household, Employer, Job, Referral, Placement, Dispute, DisputeEvent)
+# Scoped through another row, so they carry no village of their own to fix on a form.
+SCOPED_THROUGH_PARENT = (DisputeEvent,)
 SCOPE_NONE = "none"
 SCOPE_ANONYMOUS = "anonymous"
 
@@ -124,6 +127,11 @@ def read_criterion(model, scope):
         if kind == SCOPE_KEY_GROUPS:
             return or_(Worker.is_poverty_alleviated.is_(True), Worker.is_monitored.is_(True))
         return false()
+    if model in (Referral, Placement):
+        # The worker's village, copied onto the row when it is made.
+        if kind == SCOPE_VILLAGE:
+            return model.village_id == scope.village_id
+        return false()
     if model is Household:
         if kind == SCOPE_VILLAGE:
             return Household.village_id == scope.village_id
@@ -152,6 +160,18 @@ def read_criterion(model, scope):
         if kind == SCOPE_ANONYMOUS:
             return Job.status == OPEN_JOB_STATUS
         return false()
+    if model is Dispute:
+        if kind == SCOPE_VILLAGE:
+            return Dispute.village_id == scope.village_id
+        return false()
+    if model is DisputeEvent:
+        if kind == SCOPE_VILLAGE:
+            # An event belongs to its case's village. The Core table and correlate(None)
+            # keep the subquery independent of a Dispute in the outer query.
+            cases = Dispute.__table__
+            own_cases = select(cases.c.id).where(cases.c.village_id == scope.village_id).correlate(None)
+            return DisputeEvent.dispute_id.in_(own_cases)
+        return false()
     return None
 
 
@@ -164,6 +184,8 @@ def fixed_values(model, scope):
     kind = scope.kind
     if kind == SCOPE_ALL:
         return {}
+    if kind == SCOPE_VILLAGE and model in SCOPED_THROUGH_PARENT:
+        return {}  # the read criterion (the parent's village) is the whole rule
     if kind == SCOPE_VILLAGE and model in SCOPED_MODELS:
         return {"village_id": scope.village_id}
     if kind == SCOPE_OFFICE and model in (Employer, Job):
