@@ -1,0 +1,65 @@
+"""Point-to-point matching records: referrals (推荐对接) and placements (务工记录).
+
+Both rows belong to the village of their worker (``village_id`` is copied from the
+worker when the row is made), so the row rule of ``app.security.scoping`` keys on
+one column, as for workers and households.
+"""
+from datetime import date
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import relationship
+
+from app.models.base import AuditMixin, Model
+from app.models.village import VillageOwned
+from app.models.worker import Worker
+
+
+class Referral(VillageOwned, AuditMixin, Model):
+    __tablename__ = "referral"
+    __table_args__ = (Index("ix_referral_job_worker", "job_id", "worker_id"),)
+
+    id = Column(Integer, primary_key=True)
+    job_id = Column(Integer, ForeignKey("job.id"), nullable=False)
+    worker_id = Column(Integer, ForeignKey("worker.id"), nullable=False, index=True)
+    status = Column(String(10), nullable=False, default="已推荐", index=True)
+    referred_on = Column(Date, nullable=False, default=date.today)
+    note = Column(Text, nullable=True)
+
+    job = relationship("Job")
+    worker = relationship("Worker")
+
+    def __str__(self):
+        worker = self.worker.name if self.worker else self.worker_id
+        job = self.job.title if self.job else self.job_id
+        return f"{worker} → {job}"
+
+
+class Placement(VillageOwned, AuditMixin, Model):
+    __tablename__ = "placement"
+    __table_args__ = (Index("ix_placement_worker_end", "worker_id", "end_date"),)
+
+    id = Column(Integer, primary_key=True)
+    worker_id = Column(Integer, ForeignKey("worker.id"), nullable=False)
+    job_id = Column(Integer, ForeignKey("job.id"), nullable=True, index=True)
+    employer_id = Column(Integer, ForeignKey("employer.id"), nullable=True, index=True)
+    referral_id = Column(Integer, ForeignKey("referral.id"), nullable=True, index=True)
+    employer_name = Column(String(100), nullable=True)
+    start_date = Column(Date, nullable=False, default=date.today)
+    end_date = Column(Date, nullable=True)
+    daily_wage = Column(Numeric(10, 2), nullable=True)
+    work_place = Column(String(100), nullable=True)
+    kind = Column(String(10), nullable=False, default="就地就近")
+    note = Column(Text, nullable=True)
+
+    worker = relationship("Worker")
+    job = relationship("Job")
+    employer = relationship("Employer")
+    referral = relationship("Referral")
+
+    def __str__(self):
+        worker = self.worker.name if self.worker else self.worker_id
+        return f"{worker} @ {self.employer_name or ''}".strip()
+
+
+# "本户尚无人就业" asks, per candidate, whether a household member is employed.
+Index("ix_worker_household_status", Worker.household_id, Worker.employment_status)
