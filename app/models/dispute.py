@@ -71,6 +71,13 @@ class Dispute(VillageOwned, AuditMixin, Model):
     def concluded(self):
         return self.status in DISPUTE_CONCLUDED_STATUSES
 
+    @property
+    def time_flags(self):
+        """The late flags today (待受理, 已超期, 即将到期), joined for lists and pages."""
+        from app.services.disputes import flags
+
+        return "、".join(flags(self))
+
     def __str__(self):
         return self.case_no or ""
 

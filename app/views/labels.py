@@ -116,3 +116,47 @@ def labels(*groups):
         merged.update(group)
     merged.update(AUDIT_LABELS)
     return merged
+
+DISPUTE_LABELS = {
+    "case_no": _l("案件编号"),
+    "received_on": _l("收案日期"),
+    "source": _l("来源"),
+    "village": _l("村(社区)"),
+    "applicant_names": _l("申请人"),
+    "applicant_workers": _l("关联劳动力"),
+    "workers_involved": _l("涉及人数"),
+    "respondent_employer": _l("被申请人(用工主体)"),
+    "respondent_name": _l("被申请人"),
+    "kind": _l("纠纷类型"),
+    "amount_claimed": _l("涉及金额(元)"),
+    "description": _l("纠纷事由"),
+    "status": _l("状态"),
+    "accepted_on": _l("受理日期"),
+    "deadline": _l("办结期限"),
+    "handler": _l("承办人"),
+    "closed_on": _l("办结日期"),
+    "amount_recovered": _l("追回金额(元)"),
+    "outcome": _l("处理结果"),
+    "agreement": _l("调解协议内容"),
+    "time_flags": _l("时限提醒"),
+}
+
+DISPUTE_EVENT_LABELS = {
+    "dispute": _l("案件"),
+    "happened_on": _l("日期"),
+    "action": _l("办理事项"),
+    "content": _l("办理内容"),
+}
+
+SUBSIDY_LABELS = {
+    "employer": _l("用工主体"),
+    "subsidy_type": _l("补贴类型"),
+    "people_count": _l("涉及人数"),
+    "amount": _l("申报金额(元)"),
+    "status": _l("状态"),
+    "guided_on": _l("指导日期"),
+    "applied_on": _l("申报日期"),
+    "decided_on": _l("结果日期"),
+    "amount_paid": _l("拨付金额(元)"),
+    "note": _l("备注"),
+}

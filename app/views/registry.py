@@ -1,6 +1,7 @@
 """Registers every view, API and menu entry; menu access is derived from the same list."""
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
+from markupsafe import Markup
 
 from app.security.permissions import (
     ACTION_IMPORT,
@@ -14,10 +15,16 @@ from app.security.permissions import (
     RESOURCE_WORKER,
 )
 from app.views.dictionaries import JobTypeApi, JobTypeView, VillageApi, VillageView
+from app.views.disputes import (
+    CATEGORY_DISPUTE,
+    DISPUTE_APIS,
+    DISPUTE_BADGES,
+    DISPUTE_CATEGORY_LABEL,
+    DISPUTE_MENU,
+)
 from app.views.employers import EmployerApi, EmployerView, JobApi, JobView
 from app.views.ledgers import JobLedgerView, WorkerLedgerView, ledger_links
 from app.views.oplog import OperationLogView
-from app.views.scoring import CATEGORY_SCORING, SCORING_APIS, SCORING_CATEGORY_LABEL, SCORING_MENU
 from app.views.workers import HouseholdApi, HouseholdView, WorkerApi, WorkerView
 
 CATEGORY_LABOUR = "LabourLedger"
@@ -27,7 +34,7 @@ CATEGORY_SYSTEM = "SystemData"
 CATEGORY_LABELS = {
     CATEGORY_LABOUR: (_l("劳动力台账"), "fa-users"),
     CATEGORY_DEMAND: (_l("用工需求"), "fa-briefcase"),
-    CATEGORY_SCORING: SCORING_CATEGORY_LABEL,
+    CATEGORY_DISPUTE: DISPUTE_CATEGORY_LABEL,
     CATEGORY_SYSTEM: (_l("基础数据"), "fa-cogs"),
 }
 
@@ -41,13 +48,13 @@ MENU = [
     ("Jobs", _l("用工需求台账"), "fa-list", CATEGORY_DEMAND, JobView, RESOURCE_JOB, ACTION_READ),
     ("Employers", _l("用工主体"), "fa-building", CATEGORY_DEMAND, EmployerView, RESOURCE_EMPLOYER, ACTION_READ),
     ("JobLedger", _l("导入用工需求台账"), "fa-upload", CATEGORY_DEMAND, JobLedgerView, RESOURCE_JOB, ACTION_IMPORT),
-    *SCORING_MENU,
+    *DISPUTE_MENU,
     ("Villages", _l("村(社区)"), "fa-map-marker", CATEGORY_SYSTEM, VillageView, RESOURCE_VILLAGE, ACTION_READ),
     ("JobTypes", _l("工种字典"), "fa-tags", CATEGORY_SYSTEM, JobTypeView, RESOURCE_JOB_TYPE, ACTION_READ),
     ("OperationLog", _l("操作日志"), "fa-history", CATEGORY_SYSTEM, OperationLogView, RESOURCE_OPERATION_LOG, ACTION_READ),
 ]
 
-APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi, *SCORING_APIS]
+APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi, *DISPUTE_APIS]
 
 
 def register_views(appbuilder):
@@ -61,6 +68,19 @@ def register_views(appbuilder):
     for api in APIS:
         appbuilder.add_api(api)
     current_app.jinja_env.globals["ledger_links"] = ledger_links
+    current_app.jinja_env.globals["menu_badge"] = menu_badge
+
+
+MENU_BADGES = {**DISPUTE_BADGES}
+
+
+def menu_badge(name):
+    """A count badge after a menu label (late dispute cases), or nothing."""
+    count = MENU_BADGES[name]() if name in MENU_BADGES else 0
+    if not count:
+        return ""
+    return Markup('<span class="badge" style="background:#d9534f;margin-left:4px" title="%s">%d</span>') % (
+        gettext("超期或待受理的案件"), count)
 
 
 def menu_permissions_for(permissions):
