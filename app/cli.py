@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.cli_translate import translate_group
 from app.cli_ledger import ledger_group
+from app.cli_scoring import scoring_group
 from app.models import LingongUser
 from app.services import bootstrap, demo
 from app.services.accounts import AccountError, create_account, create_demo_accounts
@@ -17,6 +18,7 @@ def register(app):
     app.cli.add_command(demo_command)
     app.cli.add_command(translate_group)
     app.cli.add_command(ledger_group)
+    app.cli.add_command(scoring_group)
 
 
 @click.command("init")

@@ -7,6 +7,7 @@ from app.models.job import Job
 from app.models.job_type import JobType
 from app.models.matching import Placement, Referral
 from app.models.oplog import OperationLog
+from app.models.reporting import ScoringPeriod, ScoringSettings, VillageScore, WeeklyReport
 from app.models.user import LingongUser
 from app.models.village import Village
 from app.models.worker import Worker
@@ -23,6 +24,10 @@ __all__ = [
     "JobType",
     "LingongUser",
     "OperationLog",
+    "ScoringPeriod",
+    "ScoringSettings",
+    "VillageScore",
+    "WeeklyReport",
     "Placement",
     "Referral",
     "Village",

@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "can_delete": _l("删除"),
     "can_import": _l("导入"),
     "can_export": _l("导出"),
+    "can_publish": _l("发布"),
     "can_list": _l("查看列表"),
     "can_show": _l("查看详情"),
     "can_download": _l("下载"),

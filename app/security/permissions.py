@@ -11,6 +11,7 @@ ACTION_EDIT = "edit"
 ACTION_DELETE = "delete"
 ACTION_IMPORT = "import"
 ACTION_EXPORT = "export"
+ACTION_PUBLISH = "publish"
 ACTION_MATCH = "match"  # 匹配人选 / 推荐岗位 pages and their API
 CRUD = (ACTION_READ, ACTION_ADD, ACTION_EDIT, ACTION_DELETE)
 READ_ONLY = (ACTION_READ,)
@@ -37,6 +38,10 @@ RESOURCE_HOUSEHOLD_EMPLOYMENT = "HouseholdEmployment"
 RESOURCE_DISPUTE = "Dispute"
 RESOURCE_DISPUTE_EVENT = "DisputeEvent"
 RESOURCE_SUBSIDY = "Subsidy"
+RESOURCE_WEEKLY_REPORT = "WeeklyReport"
+# Scores and bulletins: read (published ones, by the row rule), add = compute a period, publish.
+RESOURCE_SCORING = "Scoring"
+RESOURCE_SCORING_SETTINGS = "ScoringSettings"
 # Holding read on it means seeing ID and phone numbers unmasked.
 RESOURCE_PERSONAL_DATA = "PersonalData"
 
@@ -55,6 +60,9 @@ RESOURCE_LABELS = {
     RESOURCE_DISPUTE: _l("劳资纠纷"),
     RESOURCE_DISPUTE_EVENT: _l("纠纷办理记录"),
     RESOURCE_SUBSIDY: _l("就业补贴申报指导"),
+    RESOURCE_WEEKLY_REPORT: _l("周报"),
+    RESOURCE_SCORING: _l("旬调度评分和通报"),
+    RESOURCE_SCORING_SETTINGS: _l("旬调度评分规则"),
     RESOURCE_PERSONAL_DATA: _l("完整身份证号和电话"),
 }
 

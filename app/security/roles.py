@@ -15,12 +15,16 @@ from app.security.permissions import (
     RESOURCE_HOUSEHOLD_EMPLOYMENT,
     RESOURCE_OPERATION_LOG,
     RESOURCE_PERSONAL_DATA,
+    RESOURCE_SCORING,
+    RESOURCE_SCORING_SETTINGS,
     RESOURCE_PLACEMENT,
     RESOURCE_REFERRAL,
     RESOURCE_SUBSIDY,
     RESOURCE_VILLAGE,
+    RESOURCE_WEEKLY_REPORT,
     RESOURCE_WORKER,
     ACTION_EXPORT,
+    ACTION_PUBLISH,
     ACTION_IMPORT,
     ACTION_READ,
 )
@@ -63,6 +67,9 @@ ROLE_CONFIGS = {
             RESOURCE_DISPUTE: (ACTION_READ, ACTION_EXPORT),
             RESOURCE_DISPUTE_EVENT: READ_ONLY,
             RESOURCE_SUBSIDY: (ACTION_READ, ACTION_EXPORT),
+            RESOURCE_WEEKLY_REPORT: READ_ONLY,
+            RESOURCE_SCORING: (ACTION_READ, ACTION_EXPORT),
+            RESOURCE_SCORING_SETTINGS: READ_ONLY,
         },
     },
     ROLE_SOCIAL_SECURITY: {
@@ -82,6 +89,10 @@ ROLE_CONFIGS = {
             RESOURCE_DISPUTE: CRUD + (ACTION_EXPORT,),
             RESOURCE_DISPUTE_EVENT: CRUD,
             RESOURCE_SUBSIDY: CRUD + (ACTION_EXPORT,),
+            # Records reports received on paper or by WeChat, for any village.
+            RESOURCE_WEEKLY_REPORT: CRUD,
+            RESOURCE_SCORING: (ACTION_READ, ACTION_EXPORT, ACTION_ADD, ACTION_PUBLISH),
+            RESOURCE_SCORING_SETTINGS: (ACTION_READ, ACTION_EDIT),
         },
     },
     ROLE_ECONOMIC: {
@@ -130,6 +141,9 @@ ROLE_CONFIGS = {
             # Register and follow their own village's disputes; no delete.
             RESOURCE_DISPUTE: READ_WRITE + (ACTION_EXPORT,),
             RESOURCE_DISPUTE_EVENT: READ_WRITE,
+            # Their own village's weekly report; published bulletins (the row rule).
+            RESOURCE_WEEKLY_REPORT: READ_WRITE,
+            RESOURCE_SCORING: READ_ONLY,
             # Only their own village's people are visible, so they may see them in full.
             RESOURCE_PERSONAL_DATA: READ_ONLY,
         },

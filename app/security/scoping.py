@@ -12,6 +12,7 @@ who has no village sees nothing (fail closed).
 """
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, with_loader_criteria
 
 from app.models import Placement, Referral
 from app.models import Dispute, DisputeEvent, Employer, Household, Job, Worker
+from app.models.reporting import ScoringPeriod, VillageScore, WeeklyReport
 from app.models.enums import KEY_HOUSEHOLD_CATEGORIES, OPEN_JOB_STATUS, PUBLISHED_JOB_STATUSES
 from app.security.actor import ANONYMOUS, SYSTEM, current_actor
 from app.security.roles import (
@@ -30,7 +32,12 @@ from app.security.roles import (
     SCOPE_VILLAGE,
 )
 
-SCOPED_MODELS = (Worker, Household, Employer, Job, Referral, Placement, Dispute, DisputeEvent)
+SCOPED_MODELS = (
+    Worker, Household, Employer, Job, Referral, Placement, Dispute, DisputeEvent, WeeklyReport,
+    ScoringPeriod, VillageScore,
+)
+# Scores and bulletins: everyone but the unrestricted reads published periods only, and writes none.
+PUBLISHED_ONLY = (ScoringPeriod, VillageScore)
 # Scoped through another row, so they carry no village of their own to fix on a form.
 SCOPED_THROUGH_PARENT = (DisputeEvent,)
 SCOPE_NONE = "none"
@@ -172,6 +179,18 @@ def read_criterion(model, scope):
             own_cases = select(cases.c.id).where(cases.c.village_id == scope.village_id).correlate(None)
             return DisputeEvent.dispute_id.in_(own_cases)
         return false()
+    if model is WeeklyReport:
+        if kind == SCOPE_VILLAGE:
+            return WeeklyReport.village_id == scope.village_id
+        return false()
+    if model in PUBLISHED_ONLY:
+        if kind in (SCOPE_VILLAGE, SCOPE_KEY_GROUPS, SCOPE_OFFICE):
+            if model is ScoringPeriod:
+                return ScoringPeriod.published_at.is_not(None)
+            periods = ScoringPeriod.__table__
+            published = select(periods.c.id).where(periods.c.published_at.is_not(None)).correlate(None)
+            return VillageScore.period_id.in_(published)
+        return false()
     return None
 
 
@@ -184,6 +203,8 @@ def fixed_values(model, scope):
     kind = scope.kind
     if kind == SCOPE_ALL:
         return {}
+    if model in PUBLISHED_ONLY:
+        return None
     if kind == SCOPE_VILLAGE and model in SCOPED_THROUGH_PARENT:
         return {}  # the read criterion (the parent's village) is the whole rule
     if kind == SCOPE_VILLAGE and model in SCOPED_MODELS:
@@ -235,12 +256,20 @@ def _scope_select(state):
     scope = current_scope()
     if scope.unrestricted:
         return
+    state.statement = state.statement.options(*_loader_options(scope))
+
+
+@lru_cache(maxsize=256)
+def _loader_options(scope):
+    """The scope's criteria, built once per scope: every ORM query of a page (FAB's permission
+    checks for the menu included) passes through the hook, and building them each time cost
+    a village specialist's home page about half a second."""
     options = []
     for model in SCOPED_MODELS:
         criterion = read_criterion(model, scope)
         if criterion is not None:
             options.append(with_loader_criteria(model, criterion, include_aliases=True))
-    state.statement = state.statement.options(*options)
+    return tuple(options)
 
 
 def _refuse_outside(session, model, ids, scope):

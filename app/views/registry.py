@@ -25,6 +25,7 @@ from app.views.disputes import (
 from app.views.employers import EmployerApi, EmployerView, JobApi, JobView
 from app.views.ledgers import JobLedgerView, WorkerLedgerView, ledger_links
 from app.views.oplog import OperationLogView
+from app.views.scoring import CATEGORY_SCORING, SCORING_APIS, SCORING_CATEGORY_LABEL, SCORING_MENU
 from app.views.workers import HouseholdApi, HouseholdView, WorkerApi, WorkerView
 
 CATEGORY_LABOUR = "LabourLedger"
@@ -34,6 +35,7 @@ CATEGORY_SYSTEM = "SystemData"
 CATEGORY_LABELS = {
     CATEGORY_LABOUR: (_l("劳动力台账"), "fa-users"),
     CATEGORY_DEMAND: (_l("用工需求"), "fa-briefcase"),
+    CATEGORY_SCORING: SCORING_CATEGORY_LABEL,
     CATEGORY_DISPUTE: DISPUTE_CATEGORY_LABEL,
     CATEGORY_SYSTEM: (_l("基础数据"), "fa-cogs"),
 }
@@ -48,13 +50,14 @@ MENU = [
     ("Jobs", _l("用工需求台账"), "fa-list", CATEGORY_DEMAND, JobView, RESOURCE_JOB, ACTION_READ),
     ("Employers", _l("用工主体"), "fa-building", CATEGORY_DEMAND, EmployerView, RESOURCE_EMPLOYER, ACTION_READ),
     ("JobLedger", _l("导入用工需求台账"), "fa-upload", CATEGORY_DEMAND, JobLedgerView, RESOURCE_JOB, ACTION_IMPORT),
+    *SCORING_MENU,
     *DISPUTE_MENU,
     ("Villages", _l("村(社区)"), "fa-map-marker", CATEGORY_SYSTEM, VillageView, RESOURCE_VILLAGE, ACTION_READ),
     ("JobTypes", _l("工种字典"), "fa-tags", CATEGORY_SYSTEM, JobTypeView, RESOURCE_JOB_TYPE, ACTION_READ),
     ("OperationLog", _l("操作日志"), "fa-history", CATEGORY_SYSTEM, OperationLogView, RESOURCE_OPERATION_LOG, ACTION_READ),
 ]
 
-APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi, *DISPUTE_APIS]
+APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi, *SCORING_APIS, *DISPUTE_APIS]
 
 
 def register_views(appbuilder):

@@ -9,15 +9,50 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from app.services.identity import InvalidValue, normalize_credit_code, normalize_phone, parse_id_number
+from app.services.identity import (
+    PROVINCE_CODES,
+    IdNumber,
+    InvalidValue,
+    normalize_credit_code,
+    normalize_phone,
+    parse_id_number,
+)
+
+# Fast paths: a ledger has millions of cells and most are already clean. Each parser first
+# tries the value as it comes from the reader and falls back to the full rules whenever
+# that value is not exactly one the full rules would return unchanged, so the result (or
+# the error) is always the one the full rules give.
+_NFKC = unicodedata.normalize
+_MEMO_LIMIT = 4096  # distinct values remembered per parser: memory stays bounded
+_STARTED_ON = date.today()  # a birth date up to this day needs no look at the clock
 
 
 class CellError(ValueError):
     """A cell that cannot be understood; ``str()`` is the Chinese message."""
 
 
+def _memo(parse):
+    """Remember the result for repeated text values (choices, dates, job type lists)."""
+    cache = {}
+
+    def parsed(value):
+        if value.__class__ is str:
+            try:
+                return cache[value]
+            except KeyError:
+                result = parse(value)
+                if len(cache) < _MEMO_LIMIT:
+                    cache[value] = result
+                return result
+        return parse(value)
+
+    return parsed
+
+
 def text(value):
     """A cell as trimmed text with full-width letters and digits made half-width; '' for empty."""
+    if value.__class__ is str:
+        return value.strip() if value.isascii() else _NFKC("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -30,7 +65,10 @@ def text(value):
 
 def optional_text(max_length):
     def parse(value):
-        result = text(value)
+        if value.__class__ is str:
+            result = value.strip() if value.isascii() else _NFKC("NFKC", value).strip()
+        else:
+            result = text(value)
         if len(result) > max_length:
             raise CellError(f"内容过长（最多{max_length}个字）")
         return result or None
@@ -40,7 +78,10 @@ def optional_text(max_length):
 
 def required_text(max_length):
     def parse(value):
-        result = text(value)
+        if value.__class__ is str:
+            result = value.strip() if value.isascii() else _NFKC("NFKC", value).strip()
+        else:
+            result = text(value)
         if not result:
             raise CellError("不能为空")
         if len(result) > max_length:
@@ -60,6 +101,14 @@ _DATE_PATTERNS = (
 
 def optional_date(value):
     """Excel dates, 2024-4-8, 2024/04/08, 2024.4.8, 20240408, 2024年4月8日; None for empty."""
+    if value.__class__ is date:
+        return value
+    if value.__class__ is str:
+        return _text_date(value)
+    return _optional_date(value)
+
+
+def _optional_date(value):
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -88,12 +137,21 @@ def optional_date(value):
     raise CellError(f"无法识别的日期“{raw}”，请写成 2024-4-8 或 2024年4月8日")
 
 
+_text_date = _memo(_optional_date)
+
+
 _TRUE = {"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "对"}
 _FALSE = {"否", "×", "✗", "✘", "X", "N", "NO", "0", "FALSE", "", "无"}
 
 
 def yes_no(value):
     """是/否 written as 是, 否, √, ×, Y, N, 1, 0 or left blank (否)."""
+    if value.__class__ is str:
+        known = _YES_NO.get(value)
+        if known is not None:
+            return known
+    elif value is None:
+        return False
     if isinstance(value, bool):
         return value
     raw = text(value).upper()
@@ -104,12 +162,19 @@ def yes_no(value):
     raise CellError(f"“{text(value)}”不是是/否，请填写 是 或 否")
 
 
+_YES_NO = {spelling: answer for words, answer in ((_TRUE, True), (_FALSE, False))
+           for spelling in words if text(spelling).upper() == spelling}
+
+
 def choice(options, required=True, aliases=None):
     """One of a fixed list of Chinese values; full-width brackets are accepted."""
     allowed = set(options)
     aliases = aliases or {}
+    clean = {option for option in allowed if text(option) == option and aliases.get(option, option) == option}
 
     def parse(value):
+        if value.__class__ is str and value in clean:
+            return value
         raw = text(value)
         if not raw:
             if required:
@@ -138,6 +203,19 @@ def _number(value):
 
 
 def optional_money(maximum):
+    cache = {}
+
+    def remembered(value):
+        if value.__class__ in (float, int, str):  # not bool: True == 1 but is no number here
+            try:
+                return cache[value]
+            except KeyError:
+                result = parse(value)
+                if len(cache) < _MEMO_LIMIT:
+                    cache[value] = result
+                return result
+        return parse(value)
+
     def parse(value):
         if value is None or text(value) == "":
             return None
@@ -148,7 +226,7 @@ def optional_money(maximum):
             raise CellError(f"数值过大（不超过{maximum}）")
         return number.quantize(Decimal("0.01"))
 
-    return parse
+    return remembered
 
 
 def whole_number(minimum, maximum, required=True):
@@ -205,14 +283,51 @@ def _wrap(function):
     return parse
 
 
+def _clean_id_number(value):
+    """The IdNumber for an 18-digit number already as parse_id_number would write it, else None."""
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit() or value[:2] not in PROVINCE_CODES:
+        return None
+    last = value[17]
+    if not (last.isdigit() or last == "X"):
+        return None
+    try:
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+    if birth.year < 1900 or (birth > _STARTED_ON and birth > date.today()):
+        return None
+    checksum = (1 - 2 * int(value[:17], 13)) % 11  # GB 11643, as stdnum.cn.ric.calc_check_digit
+    if last != ("X" if checksum == 10 else str(checksum)):
+        return None
+    return IdNumber(value, "男" if int(value[16]) % 2 else "女", birth)
+
+
 def id_number(value):
+    if value.__class__ is str:
+        parsed = _clean_id_number(value)
+        if parsed is not None:
+            return parsed
     try:
         return parse_id_number(text(value))
     except InvalidValue as exc:
         raise CellError(str(exc)) from None
 
 
-phone = _wrap(normalize_phone)
+_CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_slow_phone = _wrap(normalize_phone)
+
+
+def phone(value):
+    if value.__class__ is str:
+        if not value:
+            return None
+        if len(value) == 11 and _CLEAN_MOBILE.fullmatch(value):
+            return value
+    elif value is None:
+        return None
+    return _slow_phone(value)
+
+
 credit_code = _wrap(normalize_credit_code)
 
 
@@ -226,4 +341,4 @@ def job_types(known):
             raise CellError(f"工种字典中没有：{'、'.join(unknown)}")
         return "、".join(dict.fromkeys(names)) or None
 
-    return parse
+    return _memo(parse)

@@ -6,6 +6,7 @@ confirmation writes, and a file with rejected rows writes nothing unless the use
 chose to skip them. Work is set-based: one query per batch of rows to find existing
 records, and executemany inserts and updates — never a query per row.
 """
+import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -76,7 +77,14 @@ class ImportRefused(PermissionError):
 
 
 def _blank(row):
-    return all(cells.text(v) == "" for v in row)
+    for value in row:
+        if value is None or value == "":
+            continue
+        if value.__class__ is not str:  # a number, date or boolean is never blank
+            return False
+        if (value.strip() if value.isascii() else cells.text(value)) != "":
+            return False
+    return True
 
 
 class LedgerImport:
@@ -110,17 +118,33 @@ class LedgerImport:
     def build_columns(self, village_names, job_type_names):
         raise NotImplementedError
 
+    def plan_cells(self, mapping):
+        """(column index, field, parser, header) of the mapped columns that carry a field."""
+        self.cell_plan = [
+            (index, self.by_header[header].field, self.by_header[header].parse, header)
+            for index, header in mapping.items() if self.by_header[header].field is not None
+        ]
+        self.row_width = max(mapping, default=-1) + 1
+        # A clean row is parsed without a Python-level loop: pick the cells, call the parsers.
+        indexes = [index for index, *_rest in self.cell_plan]
+        self._pick = (lambda row: (row[indexes[0]],)) if len(indexes) == 1 else operator.itemgetter(*indexes)
+        self._fields = [field for _index, field, *_rest in self.cell_plan]
+        self._parsers = [parse for _index, _field, parse, _header in self.cell_plan]
+
     def parse_cells(self, number, row, mapping, result):
         """Every mapped cell parsed; None (with the errors recorded) when any cell is bad."""
+        if len(row) < self.row_width:
+            row = (*row, *(None,) * (self.row_width - len(row)))
+        if self.cell_plan:
+            try:
+                return dict(zip(self._fields, map(operator.call, self._parsers, self._pick(row))))
+            except cells.CellError:
+                pass  # parse again cell by cell to report every bad cell of the row
         values = {}
         ok = True
-        for index, header in mapping.items():
-            column = self.by_header[header]
-            if column.field is None:
-                continue
-            raw = row[index] if index < len(row) else None
+        for index, field, parse, header in self.cell_plan:
             try:
-                values[column.field] = column.parse(raw)
+                values[field] = parse(row[index])
             except cells.CellError as exc:
                 result.reject(number, header, str(exc))
                 ok = False
@@ -154,6 +178,7 @@ class LedgerImport:
         if missing:
             raise UnreadableFile("缺少必需的列：" + "、".join(missing))
         self.present = {self.by_header[h].field for h in mapping.values()} - {None}
+        self.plan_cells(mapping)
         result.header_cells = header
         seen = {}
         batch, raw = [], {}
@@ -202,7 +227,8 @@ class LedgerImport:
 
     def changed_fields(self, found, values, columns):
         """Columns whose value in the file differs from the database."""
-        return {c: values[c] for c in columns if c in values and values[c] != getattr(found, c)}
+        old = found._mapping
+        return {c: values[c] for c in columns if c in values and values[c] != old[c]}
 
     def show_changes(self, found, changed):
         labels = {c.field: c.header for c in self.columns if c.field}
@@ -228,6 +254,7 @@ class WorkerImport(LedgerImport):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.households_seen = {}
+        self.head_numbers = {}  # 户主身份证号 as written → normalised, for the heads seen so far
 
     def build_columns(self, village_names, job_type_names):
         return worker_columns(village_names, job_type_names)
@@ -244,11 +271,17 @@ class WorkerImport(LedgerImport):
         values["birth_date"] = parsed.birth_date
         head = values.pop("head_id_number", None)
         if head:
-            try:
-                values["_head"] = cells.id_number(head).number
-            except cells.CellError as exc:
-                result.reject(number, "户主身份证号", str(exc))
-                return False
+            head_number = self.head_numbers.get(head)
+            if head_number is None:
+                if head == values["id_number"]:  # the head's own row: already parsed as 身份证号
+                    head_number = self.head_numbers[head] = head
+                else:
+                    try:
+                        head_number = self.head_numbers[head] = cells.id_number(head).number
+                    except cells.CellError as exc:
+                        result.reject(number, "户主身份证号", str(exc))
+                        return False
+            values["_head"] = head_number
         return self._check_household(number, values, self.households_seen, result)
 
     def _check_household(self, number, values, seen, result):
@@ -332,13 +365,15 @@ class WorkerImport(LedgerImport):
         "employment_status", "work_place", "employer_name", "skills", "wanted_job_types", "work_range",
         "expected_daily_wage", "notes",
     )
+    _compared_values = operator.itemgetter(*_COMPARED)
 
     def write_batch(self, batch, result):
         table = Worker.__table__
         ids = [v["id_number"] for _, v in batch]
+        wanted = (table.c.id, table.c.id_number, table.c.verified_on, *(table.c[c] for c in self._COMPARED))
         existing = {
             row.id_number: row
-            for row in self.session.execute(select(table).where(table.c.id_number.in_(ids)))
+            for row in self.session.execute(select(*wanted).where(table.c.id_number.in_(ids))).all()
         }
         allowed = self.fixed.get("village_id")
         if allowed is not None:  # people registered elsewhere stay where they are
@@ -365,7 +400,7 @@ class WorkerImport(LedgerImport):
             given_verified = values.pop("verified_on", None)
             found = existing.get(values["id_number"])
             if found is None:
-                row = {c: values.get(c) for c in self._COMPARED if c in values}
+                row = {c: values[c] for c in self._COMPARED if c in values}
                 row.update(
                     id_number=values["id_number"], verified_on=given_verified or self.today,
                     created_on=now, changed_on=now, created_by_fk=self.actor_id, changed_by_fk=self.actor_id,
@@ -376,7 +411,11 @@ class WorkerImport(LedgerImport):
                 inserts.append(row)
                 result.created += 1
                 continue
-            changed = self.changed_fields(found, values, self._COMPARED)
+            try:
+                same = self._compared_values(values) == found[3:]  # the columns selected after the 3 first
+            except KeyError:  # a column the file does not have: compare those it has
+                same = False
+            changed = {} if same else self.changed_fields(found, values, self._COMPARED)
             if given_verified is not None and given_verified != found.verified_on:
                 changed["verified_on"] = given_verified
             elif changed and given_verified is None:

@@ -6,6 +6,7 @@ refused with a Chinese message before any row is processed.
 """
 import csv
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -64,12 +65,7 @@ def _xlsx_rows(data):
     except (CalamineError, Exception) as exc:  # calamine raises several error types for bad files
         raise UnreadableFile(f"无法读取 Excel 文件：{type(exc).__name__}") from None
     start_row = sheet.start[0] if sheet.start else 0
-
-    def rows():
-        for offset, row in enumerate(sheet.iter_rows()):
-            yield start_row + offset + 1, tuple(row)
-
-    return sheet.name, rows()
+    return sheet.name, zip(itertools.count(start_row + 1), map(tuple, sheet.iter_rows()))
 
 
 def _decode_csv(data):
