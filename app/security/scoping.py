@@ -120,7 +120,10 @@ def current_scope():
 
 
 def _published_job_of(employer_cls, statuses):
-    return exists().where(and_(Job.employer_id == employer_cls.id, Job.status.in_(statuses)))
+    # An alias of the job table: a query joining jobs to employers (the matching of a
+    # worker to open jobs) must not correlate this subquery with its own job rows.
+    jobs = Job.__table__.alias("published_job")
+    return exists().where(and_(jobs.c.employer_id == employer_cls.id, jobs.c.status.in_(statuses)))
 
 
 def read_criterion(model, scope):

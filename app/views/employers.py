@@ -29,6 +29,7 @@ def not_before(other, message):
 class JobView(LedgerModelView):
     list_template = "lingong/ledger_list.html"
     extra_args = {"ledger_resource": RESOURCE_JOB}
+    show_template = "lingong/match_show.html"  # adds 匹配人选
     datamodel = LedgerInterface(Job)
     class_permission_name = RESOURCE_JOB
     list_title = _l("用工需求台账")

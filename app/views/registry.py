@@ -23,6 +23,7 @@ from app.views.disputes import (
     DISPUTE_MENU,
 )
 from app.views.employers import EmployerApi, EmployerView, JobApi, JobView
+from app.views.matching import MATCHING_APIS, MATCHING_MENU, register_public_board
 from app.views.ledgers import JobLedgerView, WorkerLedgerView, ledger_links
 from app.views.oplog import OperationLogView
 from app.views.scoring import CATEGORY_SCORING, SCORING_APIS, SCORING_CATEGORY_LABEL, SCORING_MENU
@@ -31,12 +32,14 @@ from app.views.workers import HouseholdApi, HouseholdView, WorkerApi, WorkerView
 CATEGORY_LABOUR = "LabourLedger"
 CATEGORY_DEMAND = "DemandLedger"
 CATEGORY_SYSTEM = "SystemData"
+CATEGORY_MATCHING = "Matching"
 
 CATEGORY_LABELS = {
     CATEGORY_LABOUR: (_l("劳动力台账"), "fa-users"),
     CATEGORY_DEMAND: (_l("用工需求"), "fa-briefcase"),
     CATEGORY_SCORING: SCORING_CATEGORY_LABEL,
     CATEGORY_DISPUTE: DISPUTE_CATEGORY_LABEL,
+    CATEGORY_MATCHING: (_l("对接就业"), "fa-handshake-o"),
     CATEGORY_SYSTEM: (_l("基础数据"), "fa-cogs"),
 }
 
@@ -52,12 +55,13 @@ MENU = [
     ("JobLedger", _l("导入用工需求台账"), "fa-upload", CATEGORY_DEMAND, JobLedgerView, RESOURCE_JOB, ACTION_IMPORT),
     *SCORING_MENU,
     *DISPUTE_MENU,
+    *MATCHING_MENU,
     ("Villages", _l("村(社区)"), "fa-map-marker", CATEGORY_SYSTEM, VillageView, RESOURCE_VILLAGE, ACTION_READ),
     ("JobTypes", _l("工种字典"), "fa-tags", CATEGORY_SYSTEM, JobTypeView, RESOURCE_JOB_TYPE, ACTION_READ),
     ("OperationLog", _l("操作日志"), "fa-history", CATEGORY_SYSTEM, OperationLogView, RESOURCE_OPERATION_LOG, ACTION_READ),
 ]
 
-APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi, *SCORING_APIS, *DISPUTE_APIS]
+APIS = [VillageApi, JobTypeApi, HouseholdApi, WorkerApi, EmployerApi, JobApi, *MATCHING_APIS, *SCORING_APIS, *DISPUTE_APIS]
 
 
 def register_views(appbuilder):
@@ -71,6 +75,7 @@ def register_views(appbuilder):
     for api in APIS:
         appbuilder.add_api(api)
     current_app.jinja_env.globals["ledger_links"] = ledger_links
+    register_public_board(appbuilder)
     current_app.jinja_env.globals["menu_badge"] = menu_badge
 
 

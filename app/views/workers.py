@@ -50,6 +50,7 @@ _PHONE = [Optional(), value_check(normalize_phone)]
 class WorkerView(LedgerModelView):
     list_template = "lingong/ledger_list.html"
     extra_args = {"ledger_resource": RESOURCE_WORKER}
+    show_template = "lingong/match_show.html"  # adds 推荐岗位
     datamodel = LedgerInterface(Worker, prefix_range_columns=("name",), exact_only_columns=("id_number",))
     class_permission_name = RESOURCE_WORKER
     list_title = _l("劳动力信息台账")
