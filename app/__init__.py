@@ -63,6 +63,7 @@ def _register(app, appbuilder):
     from app.security import scoping  # noqa: F401  (installs the row rule)
     from app.security.web import install_error_pages, install_request_guards
     from app.services import audit  # noqa: F401  (installs the operation log)
+    from app.services import match_index  # noqa: F401  (keeps the matching index in step)
     from app.views.registry import register_views
 
     register_views(appbuilder)

@@ -54,6 +54,7 @@ from app.models import Village, Worker  # noqa: E402
 from app.models.enums import EDUCATION_LEVELS, WORK_RANGES  # noqa: E402
 from app.services import bootstrap  # noqa: E402
 from app.services.accounts import create_account  # noqa: E402
+from app.services.database import drop_everything  # noqa: E402
 from app.services.demo import GIVEN, SURNAMES  # noqa: E402
 from config import Config  # noqa: E402
 
@@ -167,15 +168,8 @@ def bench_config(database_url):
 
 def reset_database(app):
     with app.app_context():
-        engine = db.engine
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            else:
-                conn.execute(text("PRAGMA foreign_keys=OFF"))
-                for name in inspect(conn).get_table_names():
-                    conn.execute(text(f'DROP TABLE "{name}"'))
+        drop_everything(db.engine)
+
 
 
 def prepare(app):

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from sqlalchemy import insert, inspect, make_url, select, text  # noqa: E402
+from sqlalchemy import insert, make_url, select, text  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from app import create_app, db  # noqa: E402
@@ -36,6 +36,7 @@ from app.models import Dispute, Employer, Household, Job, JobType, Village, Week
 from app.models.enums import DISPUTE_CONCLUDED_STATUSES, EMPLOYMENT_STATUSES  # noqa: E402
 from app.services import bootstrap, scoring  # noqa: E402
 from app.services.accounts import create_account  # noqa: E402
+from app.services.database import drop_everything  # noqa: E402
 from config import Config  # noqa: E402
 
 PASSWORD = "Bench-pass-2024"
@@ -60,14 +61,8 @@ def bench_config(url):
 
 def reset(app):
     with app.app_context():
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            else:
-                conn.execute(text("PRAGMA foreign_keys=OFF"))
-                for name in inspect(conn).get_table_names():
-                    conn.execute(text(f'DROP TABLE "{name}"'))
+        drop_everything(db.engine)
+
 
 
 def _id_number(n):

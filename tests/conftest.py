@@ -8,12 +8,12 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import inspect, text
 
 from app import create_app, db
 from app.models import Employer, Household, Job, JobType, Village, Worker
 from app.services import bootstrap
 from app.services.accounts import create_account
+from app.services.database import drop_everything
 from app.services.demo import make_id_number
 from config import TestConfig
 
@@ -35,15 +35,7 @@ ACCOUNTS = {
 def _reset_database(app):
     """Drop everything (tables and Alembic's version table) so each test app starts empty."""
     with app.app_context():
-        engine = db.engine
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            else:
-                conn.execute(text("PRAGMA foreign_keys=OFF"))
-                for name in inspect(conn).get_table_names():
-                    conn.execute(text(f'DROP TABLE "{name}"'))
+        drop_everything(db.engine)
 
 
 class Config(TestConfig):

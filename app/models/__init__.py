@@ -5,7 +5,7 @@ from app.models.employer import Employer
 from app.models.household import Household
 from app.models.job import Job
 from app.models.job_type import JobType
-from app.models.matching import Placement, Referral
+from app.models.matching import Placement, Referral, WorkerMatchRank
 from app.models.oplog import OperationLog
 from app.models.reporting import ScoringPeriod, ScoringSettings, VillageScore, WeeklyReport
 from app.models.user import LingongUser
@@ -32,4 +32,5 @@ __all__ = [
     "Referral",
     "Village",
     "Worker",
+    "WorkerMatchRank",
 ]

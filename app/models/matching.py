@@ -63,3 +63,19 @@ class Placement(VillageOwned, AuditMixin, Model):
 
 # "本户尚无人就业" asks, per candidate, whether a household member is employed.
 Index("ix_worker_household_status", Worker.household_id, Worker.employment_status)
+
+
+class WorkerMatchRank(Model):
+    """The candidate index of the matching rule: derived from the worker ledger and kept in
+    step with it by ``app.services.match_index`` (which explains the rows). Not a resource:
+    no view shows it, and the candidate queries reach it through the worker, under the row rule.
+    """
+
+    __tablename__ = "worker_match_rank"
+    __table_args__ = (Index("ix_worker_match_rank_walk", "job_type_id", "village_id", "rank"),)
+
+    id = Column(Integer, primary_key=True)
+    worker_id = Column(Integer, ForeignKey("worker.id", ondelete="CASCADE"), nullable=False, index=True)
+    job_type_id = Column(Integer, ForeignKey("job_type.id", ondelete="CASCADE"), nullable=True)
+    village_id = Column(Integer, nullable=False)
+    rank = Column(Integer, nullable=False)

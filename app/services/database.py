@@ -18,3 +18,23 @@ def configure_engine_events(app, db):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def drop_everything(engine):
+    """Drop every table (and Alembic's version table): tests and benchmarks start from nothing.
+
+    SQLite drops with foreign keys off, then the pool is emptied so that no connection
+    keeps that setting: every new connection gets the pragmas above again.
+    """
+    from sqlalchemy import inspect, text
+
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        else:
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for name in inspect(conn).get_table_names():
+                conn.execute(text(f'DROP TABLE "{name}"'))
+            conn.execute(text("PRAGMA foreign_keys=ON"))
+    engine.dispose()

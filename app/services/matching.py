@@ -47,10 +47,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import Integer, String, and_, case, exists, false, func, literal, not_, or_, select, true, update
+from sqlalchemy import Integer, String, and_, case, exists, false, func, literal, not_, or_, select, true, union, update
 from sqlalchemy.orm import aliased
 
-from app.models import Employer, Household, Job, JobType, Placement, Referral, Worker
+from app.models import Employer, Household, Job, JobType, Placement, Referral, Village, Worker, WorkerMatchRank
 from app.models.enums import (
     EMPLOYED_STATUSES,
     FULL_JOB_STATUS,
@@ -63,6 +63,7 @@ from app.models.enums import (
     REFERRAL_MOVES,
     REFERRAL_PLACED,
 )
+from app.security import scoping
 from app.services import audit
 
 MATCHABLE_STATUSES = ("未就业", "季节性闲置", "灵活就业")
@@ -199,13 +200,18 @@ class _JobValues:
 
     def __init__(self, job):
         self.id = _lit(job.id, Integer())
-        village_id = job.village_id if job.village_id is not None else (
-            job.employer.village_id if job.employer is not None else None)
-        self.village_id = _lit(village_id, Integer())
+        self.village_id = _lit(job_village_id(job), Integer())
         self.type_name = _lit(job.job_type.name if job.job_type else "", String())
         self.gender_req = _lit(job.gender_req, String())
         self.age_min = job.age_min
         self.age_max = job.age_max
+
+
+def job_village_id(job):
+    """The village a job is in: its 采集村, else its employer's village; None outside the town."""
+    if job.village_id is not None:
+        return job.village_id
+    return job.employer.village_id if job.employer is not None else None
 
 
 def _contains_name(names, name):
@@ -296,13 +302,68 @@ def _ranked(session, base, conditions, tie_breaks, limit, display):
 
 
 def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
-    """The workers the acting user may see who fit ``job``, best first (at most ``limit``)."""
+    """The workers the acting user may see who fit ``job``, best first (at most ``limit``).
+
+    Two steps over the candidate index (:mod:`app.services.match_index`), so that the work
+    does not grow with the ledger: (1) the best-ranked index rows of each village, for the
+    job's type and for any type, are scored, and the ``limit``-th best score is a lower
+    bound of the final list's last score; (2) every worker whose index rank plus the points
+    the index leaves out (:func:`match_index.slack`) reaches that bound is scored, and the
+    best ``limit`` of them are the answer — the same list as scoring every worker.
+    """
+    from app.services import match_index  # imported here: match_index builds on this module
+
     today = today or date.today()
     hard, conditions = _rule(_WorkerRows(today), _JobValues(job))
-    base = select(Worker.id).where(hard)
     display = (Worker.name, Worker.gender, Worker.birth_date, Worker.village_id, Worker.employment_status,
                Worker.phone, Worker.group_name)
-    return _ranked(session, base, conditions, (Worker.verified_on.desc(), Worker.id), limit, display)
+    tie_breaks = (Worker.verified_on.desc(), Worker.id)
+
+    def rank(pool):
+        return _ranked(session, select(Worker.id).where(hard, Worker.id.in_(pool)), conditions, tie_breaks,
+                       limit, display)
+
+    villages = _readable_villages(session)
+    if not villages or limit <= 0:
+        return []
+    index = WorkerMatchRank
+    type_conditions = [index.job_type_id.is_(None)]
+    if job.job_type_id is not None:
+        type_conditions.insert(0, index.job_type_id == job.job_type_id)
+    # (1) per village and kind of row, the ``limit`` best ranks among the workers passing the hard filters
+    seeds = [
+        select(index.worker_id).join(Worker, Worker.id == index.worker_id)
+        .where(kind, index.village_id == village_id, hard)
+        .order_by(index.rank.desc()).limit(limit).subquery().select()
+        for kind in type_conditions for village_id in villages
+    ]
+    first = rank(union(*seeds))
+    if len(first) < limit:  # every candidate was among the seeds
+        return first
+    bound = first[-1].score
+    # (2) every worker who could reach the bound
+    job_village = job_village_id(job)
+    in_town = job_village is not None
+    pool = []
+    for kind in type_conditions:
+        if in_town and job_village in villages:
+            pool.append(select(index.worker_id).where(
+                kind, index.village_id == job_village, index.rank >= bound - match_index.slack(True, True)))
+        others = [v for v in villages if v != job_village]
+        if others:
+            pool.append(select(index.worker_id).where(
+                kind, index.village_id.in_(others), index.rank >= bound - match_index.slack(in_town, False)))
+    return rank(union(*pool))
+
+
+def _readable_villages(session):
+    """The villages whose workers the acting user may read (the row rule decides the rest)."""
+    scope = scoping.current_scope()
+    if scope.kind == scoping.SCOPE_VILLAGE:
+        return [scope.village_id] if scope.village_id is not None else []
+    if scope.kind == scoping.SCOPE_NONE:
+        return []
+    return list(session.scalars(select(Village.id).order_by(Village.id)))
 
 
 def jobs_for_worker(session, worker, limit=DEFAULT_LIMIT, today=None):

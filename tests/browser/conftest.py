@@ -10,12 +10,12 @@ import threading
 
 import pytest
 from flask import got_request_exception
-from sqlalchemy import inspect, text
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app, db
 from app.services import bootstrap, demo
 from app.services.accounts import create_account
+from app.services.database import drop_everything
 from config import TestConfig
 from tests.browser.support import ACCOUNTS, CHROMIUM, PASSWORD
 
@@ -25,15 +25,7 @@ DEMO_WORKERS = 60
 def _empty_database(app):
     """A shared PostgreSQL database may hold the previous test's tables: start from nothing."""
     with app.app_context():
-        engine = db.engine
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            else:
-                conn.execute(text("PRAGMA foreign_keys=OFF"))
-                for name in inspect(conn).get_table_names():
-                    conn.execute(text(f'DROP TABLE "{name}"'))
+        drop_everything(db.engine)
 
 
 class QuietRequestHandler(WSGIRequestHandler):
