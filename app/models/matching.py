@@ -72,7 +72,10 @@ class WorkerMatchRank(Model):
     """
 
     __tablename__ = "worker_match_rank"
-    __table_args__ = (Index("ix_worker_match_rank_walk", "job_type_id", "village_id", "rank"),)
+    __table_args__ = (
+        Index("ix_worker_match_rank_walk", "job_type_id", "village_id", "rank"),  # one village
+        Index("ix_worker_match_rank_town", "job_type_id", "rank"),  # the whole town
+    )
 
     id = Column(Integer, primary_key=True)
     worker_id = Column(Integer, ForeignKey("worker.id", ondelete="CASCADE"), nullable=False, index=True)

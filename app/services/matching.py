@@ -50,7 +50,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import Integer, String, and_, case, exists, false, func, literal, not_, or_, select, true, union, update
 from sqlalchemy.orm import aliased
 
-from app.models import Employer, Household, Job, JobType, Placement, Referral, Village, Worker, WorkerMatchRank
+from app.models import Employer, Household, Job, JobType, Placement, Referral, Worker, WorkerMatchRank
 from app.models.enums import (
     EMPLOYED_STATUSES,
     FULL_JOB_STATUS,
@@ -305,11 +305,12 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
     """The workers the acting user may see who fit ``job``, best first (at most ``limit``).
 
     Two steps over the candidate index (:mod:`app.services.match_index`), so that the work
-    does not grow with the ledger: (1) the best-ranked index rows of each village, for the
-    job's type and for any type, are scored, and the ``limit``-th best score is a lower
-    bound of the final list's last score; (2) every worker whose index rank plus the points
-    the index leaves out (:func:`match_index.slack`) reaches that bound is scored, and the
-    best ``limit`` of them are the answer — the same list as scoring every worker.
+    hardly grows with the ledger: (1) the best-ranked index rows — for the job's type and for
+    any type, in the job's village and in the whole area the user may see — are scored, and
+    the ``limit``-th best of those scores is a lower bound of the final list's last score;
+    (2) every worker whose index rank plus the points the index leaves out
+    (:func:`match_index.slack`) reaches that bound is scored, and the best ``limit`` of them
+    are the answer: the same list as scoring every worker, tie-breaks included.
     """
     from app.services import match_index  # imported here: match_index builds on this module
 
@@ -323,47 +324,50 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
         return _ranked(session, select(Worker.id).where(hard, Worker.id.in_(pool)), conditions, tie_breaks,
                        limit, display)
 
-    villages = _readable_villages(session)
-    if not villages or limit <= 0:
+    village_scope = _village_scope(session)
+    if village_scope == () or limit <= 0:
         return []
     index = WorkerMatchRank
-    type_conditions = [index.job_type_id.is_(None)]
+    kinds = [index.job_type_id.is_(None)]
     if job.job_type_id is not None:
-        type_conditions.insert(0, index.job_type_id == job.job_type_id)
-    # (1) per village and kind of row, the ``limit`` best ranks among the workers passing the hard filters
+        kinds.insert(0, index.job_type_id == job.job_type_id)
+    job_village = job_village_id(job)
+    in_town = job_village is not None
+    # Where candidates live, and the most points the place adds there: the job's own village
+    # (同村) when the user may see it, then everyone the user may see.
+    areas = []
+    near = job_village if in_town and village_scope in (None, job_village) else None
+    if near is not None:
+        areas.append((index.village_id == near, match_index.slack(True, True)))
+    if village_scope is None:
+        areas.append((true(), match_index.slack(in_town, False)))
+    elif village_scope != near:
+        areas.append((index.village_id == village_scope, match_index.slack(in_town, False)))
+
+    # (1) the best ranks of each kind of row in each area, among the workers passing the hard filters
     seeds = [
         select(index.worker_id).join(Worker, Worker.id == index.worker_id)
-        .where(kind, index.village_id == village_id, hard)
-        .order_by(index.rank.desc()).limit(limit).subquery().select()
-        for kind in type_conditions for village_id in villages
+        .where(kind, area, hard).order_by(index.rank.desc()).limit(limit).subquery().select()
+        for kind in kinds for area, _extra in areas
     ]
     first = rank(union(*seeds))
-    if len(first) < limit:  # every candidate was among the seeds
+    if len(first) < limit:  # the walk over everyone's own points ran out: all candidates were seeds
         return first
     bound = first[-1].score
     # (2) every worker who could reach the bound
-    job_village = job_village_id(job)
-    in_town = job_village is not None
-    pool = []
-    for kind in type_conditions:
-        if in_town and job_village in villages:
-            pool.append(select(index.worker_id).where(
-                kind, index.village_id == job_village, index.rank >= bound - match_index.slack(True, True)))
-        others = [v for v in villages if v != job_village]
-        if others:
-            pool.append(select(index.worker_id).where(
-                kind, index.village_id.in_(others), index.rank >= bound - match_index.slack(in_town, False)))
+    pool = [select(index.worker_id).where(kind, area, index.rank >= bound - extra)
+            for kind in kinds for area, extra in areas]
     return rank(union(*pool))
 
 
-def _readable_villages(session):
-    """The villages whose workers the acting user may read (the row rule decides the rest)."""
+def _village_scope(session):
+    """The one village whose workers the acting user may read; None for the town; () for none."""
     scope = scoping.current_scope()
     if scope.kind == scoping.SCOPE_VILLAGE:
-        return [scope.village_id] if scope.village_id is not None else []
+        return scope.village_id if scope.village_id is not None else ()
     if scope.kind == scoping.SCOPE_NONE:
-        return []
-    return list(session.scalars(select(Village.id).order_by(Village.id)))
+        return ()
+    return None
 
 
 def jobs_for_worker(session, worker, limit=DEFAULT_LIMIT, today=None):

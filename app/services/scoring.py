@@ -22,20 +22,19 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import and_, case, delete, func, or_, select
 
-from app.models import Dispute, Household, Job, ScoringPeriod, ScoringSettings, Village, VillageScore, WeeklyReport, Worker
+from app.models import Dispute, Job, ScoringPeriod, ScoringSettings, Village, VillageScore, WeeklyReport, Worker
 from app.models.enums import (
     DISPUTE_CONCLUDED_STATUSES,
-    EMPLOYED_STATUSES,
-    KEY_HOUSEHOLD_CATEGORIES,
     NO_LABOR_CAPACITY,
     NOT_SEEKING_STATUS,
 )
 from app.models.reporting import INDICATORS, REPORT_SUBMITTED
+from app.services import matching
 
 PARTS = {1: "上旬", 2: "中旬", 3: "下旬"}
 DEFAULT_FIRST_MONTH, DEFAULT_FIRST_PART = 4, 2  # 4月中旬 (SPEC §4)
@@ -220,25 +219,9 @@ def jobs_collected(session, start, end):
 def key_household_coverage(session):
     """I4 per village: {village_id: (key households with an employed member, key households with labour)}.
 
-    TODO: call app.services.matching.household_coverage (the one place for 一户一人一就业)
-    once it is committed; it computes this same definition.
+    一户一人一就业 is defined once, in :func:`app.services.matching.household_coverage`.
     """
-    labour = Worker.__table__.alias("labour")
-    employed = Worker.__table__.alias("employed")
-    has_labour = select(labour.c.id).where(
-        labour.c.household_id == Household.id,
-        labour.c.labor_capacity != NO_LABOR_CAPACITY,
-        labour.c.employment_status != NOT_SEEKING_STATUS,
-    ).exists()
-    has_employed = select(employed.c.id).where(
-        employed.c.household_id == Household.id, employed.c.employment_status.in_(EMPLOYED_STATUSES),
-    ).exists()
-    statement = (
-        select(Household.village_id, func.sum(case((has_employed, 1), else_=0)), func.count())
-        .where(Household.category.in_(KEY_HOUSEHOLD_CATEGORIES), has_labour)
-        .group_by(Household.village_id)
-    )
-    return {vid: (int(num or 0), int(den)) for vid, num, den in session.execute(statement)}
+    return {vid: (cover.covered, cover.households) for vid, cover in matching.household_coverage(session).items()}
 
 
 def disputes_in_time(session, start, end):

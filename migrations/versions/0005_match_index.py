@@ -73,6 +73,7 @@ def upgrade():
     )
     with op.batch_alter_table("worker_match_rank", schema=None) as batch_op:
         batch_op.create_index("ix_worker_match_rank_walk", ["job_type_id", "village_id", "rank"], unique=False)
+        batch_op.create_index("ix_worker_match_rank_town", ["job_type_id", "rank"], unique=False)
         batch_op.create_index(batch_op.f("ix_worker_match_rank_worker_id"), ["worker_id"], unique=False)
     _fill()
 
@@ -80,5 +81,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("worker_match_rank", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_worker_match_rank_worker_id"))
+        batch_op.drop_index("ix_worker_match_rank_town")
         batch_op.drop_index("ix_worker_match_rank_walk")
     op.drop_table("worker_match_rank")
