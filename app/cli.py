@@ -1,4 +1,4 @@
-"""Flask CLI commands of SPEC §5: init, user create, demo; and translate (app/cli_translate.py)."""
+"""Flask CLI commands of SPEC §5: init, user create, demo, matching reindex; and translate (app/cli_translate.py)."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -8,7 +8,7 @@ from app.cli_translate import translate_group
 from app.cli_ledger import ledger_group
 from app.cli_scoring import scoring_group
 from app.models import LingongUser
-from app.services import bootstrap, demo
+from app.services import bootstrap, demo, match_index
 from app.services.accounts import AccountError, create_account, create_demo_accounts
 
 
@@ -19,6 +19,7 @@ def register(app):
     app.cli.add_command(translate_group)
     app.cli.add_command(ledger_group)
     app.cli.add_command(scoring_group)
+    app.cli.add_command(matching_group)
 
 
 @click.command("init")
@@ -69,6 +70,21 @@ def load_demo(workers, password):
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     return demo.generate(appbuilder.session, workers=workers)
+
+
+@click.group("matching")
+def matching_group():
+    """Point-to-point matching (点对点精准对接)."""
+
+
+@matching_group.command("reindex")
+@with_appcontext
+def matching_reindex():
+    """Rebuild the candidate index from the worker ledger (after writing workers past the application)."""
+    session = current_app.appbuilder.session
+    rows = match_index.rebuild(session.connection())
+    session.commit()
+    click.echo(f"匹配候选索引已重建：{rows}条。")
 
 
 def database_is_new():

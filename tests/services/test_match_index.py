@@ -237,3 +237,24 @@ def test_a_placement_keeps_the_index_in_step(ledger):
     placed = {m.id for m in first[:2]}
     assert not placed & {m.id for m in matching.candidates_for_job(session, session.get(Job, job_ids[0]),
                                                                    limit=LIMIT, today=TODAY)}
+
+
+def test_reindex_command_picks_up_workers_written_past_the_application(app, ledger):
+    session, _rng, job_ids = ledger
+    job = session.get(Job, job_ids[0])
+    best = matching.candidates_for_job(session, job, limit=1, today=TODAY)[0]
+    # A worker written with plain SQL (as a migration script or a database tool would) who
+    # outscores everyone: the index does not know them until it is rebuilt.
+    columns = {c.name: getattr(session.get(Worker, best.id), c.name) for c in Worker.__table__.columns}
+    del columns["id"]
+    columns.update(id_number=make_id_number(random.Random(7), date(1990, 1, 1), "3"), name="直写人员",
+                   verified_on=TODAY, is_monitored=True, is_hard_to_employ=True, skills="普工")
+    session.execute(Worker.__table__.insert().values(**columns))
+    session.commit()
+    new_id = session.scalar(select(Worker.id).where(Worker.name == "直写人员"))
+    assert new_id not in [m.id for m in matching.candidates_for_job(session, job, limit=LIMIT, today=TODAY)]
+    result = app.test_cli_runner().invoke(args=["matching", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "匹配候选索引已重建" in result.output
+    session.expire_all()
+    assert matching.candidates_for_job(session, job, limit=LIMIT, today=TODAY)[0].id == new_id
