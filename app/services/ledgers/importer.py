@@ -7,11 +7,16 @@ chose to skip them. Work is set-based: one query per batch of rows to find exist
 records, and executemany inserts and updates — never a query per row.
 """
 import contextlib
+import contextvars
+import itertools
 import operator
+import os
+import queue
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, pool, select, update
 
 from app.models import Employer, Household, Job, Village, Worker
 from app.models.job_type import JobType
@@ -26,14 +31,22 @@ SQLITE_IMPORT_CACHE_KIB = 64 * 1024  # page cache of the import's SQLite connect
 
 
 class BulkInsert:
-    """INSERT of many rows given as tuples in ``columns`` order, with one executemany.
+    """INSERT of many rows given as tuples in ``columns`` order.
 
     SQLAlchemy's executemany builds, checks and converts a parameter dict per row: for a
     ledger of 100,000 rows that cost about as much as the database's own work. Here the
     statement is compiled once per dialect, and each column's values are converted with
     its type's bind processor once per distinct value (a ledger repeats its dates, flags
     and amounts), so what reaches the driver is exactly what SQLAlchemy would send.
+
+    With a driver taking positional ``?`` or ``%s`` parameters (SQLite) the rows go in
+    statements of many rows: the driver releases the GIL once per statement instead of
+    once per row, which lets the import's writer thread run beside the reader (a thread
+    taking the GIL back after every row waits for it each time).
     """
+
+    ROWS_PER_STATEMENT = 500
+    MAX_PARAMETERS = 32766  # SQLite's bound since 3.32
 
     def __init__(self, table, columns):
         self.table = table
@@ -52,23 +65,34 @@ class BulkInsert:
                 convert = self.table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
                 if convert is not None:
                     converters.append((index, convert))
-            prepared = self._compiled[key] = (compiled.string, order, converters)
+            many = order is not None and dialect.paramstyle in ("qmark", "format")
+            prepared = self._compiled[key] = (compiled.string, order, converters, many)
         return prepared
 
     def __call__(self, connection, rows):
         if not rows:
             return
-        statement, order, converters = self._prepare(connection.dialect)
+        statement, order, converters, many = self._prepare(connection.dialect)
         by_column = list(zip(*rows))
         for index, convert in converters:
             values = by_column[index]
             converted = {value: convert(value) for value in set(values)}
             by_column[index] = tuple(map(converted.__getitem__, values))
         if order is None:
-            rows = [dict(zip(self.columns, row)) for row in zip(*by_column)]
-        else:
-            rows = list(zip(*(by_column[index] for index in order)))
-        connection.exec_driver_sql(statement, rows)
+            connection.exec_driver_sql(statement, [dict(zip(self.columns, row)) for row in zip(*by_column)])
+            return
+        by_column = [by_column[index] for index in order]
+        if not many:
+            connection.exec_driver_sql(statement, list(zip(*by_column)))
+            return
+        head, _values, one_row = statement.rpartition(" VALUES ")
+        step = max(1, min(self.ROWS_PER_STATEMENT, self.MAX_PARAMETERS // len(order)))
+        for start in range(0, len(rows), step):
+            chunk = [column[start:start + step] for column in by_column]
+            count = len(chunk[0])
+            connection.exec_driver_sql(
+                f"{head} VALUES {', '.join([one_row] * count)}", tuple(itertools.chain.from_iterable(zip(*chunk))),
+            )
 
 
 @dataclass
@@ -108,6 +132,17 @@ class ImportResult:
     def reject(self, row, column, message):
         self.rejected_rows.add(row)
         self.errors.append(RowError(row, column, message))
+
+    def absorb(self, part):
+        """Add what a part of the run found (see ``LedgerImport._read_rows``)."""
+        self.total += part.total
+        self.created += part.created
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.rejected_rows |= part.rejected_rows
+        self.errors += part.errors
+        self.changes += part.changes
+        self.rejected_raw.update(part.rejected_raw)
 
     def as_dict(self):
         return {
@@ -156,6 +191,77 @@ class _PageCache:
         if self.before is not None:
             self.connection.exec_driver_sql(f"PRAGMA cache_size={int(self.before)}")
             self.before = None
+
+
+class _BatchWriter:
+    """Writes the batches of a run; a file of more than one batch, in a thread of its own.
+
+    While a batch is written the next one is read and checked. The database does most of
+    its work (index upkeep, the matching index) without holding the GIL, so on a machine
+    with a second core that work costs no time. It is still one transaction, all or
+    nothing: the thread uses the importer's session, and the caller's thread does not touch
+    the session until :meth:`finish` or :meth:`abandon` has returned. The thread runs in a
+    copy of the caller's context (app context, acting user, row scope). One batch at most
+    waits for it, so memory does not grow with the number of rows.
+
+    A file of one batch, a single CPU, or an SQLite database that lives in one thread's
+    connection (``:memory:``) is written in the caller's thread.
+    """
+
+    def __init__(self, importer, result):
+        self.importer = importer
+        self.result = result
+        self.thread = None
+        self.queue = queue.Queue(maxsize=1)
+        self.error = None
+        connection = importer.session.connection()
+        self.threaded = (os.cpu_count() or 1) > 1 and not isinstance(
+            connection.engine.pool, (pool.SingletonThreadPool, pool.StaticPool)
+        )
+
+    def send(self, part, batch, raw):
+        """Write a batch, in the writer's thread when there can be one; the batches keep their order."""
+        if self.error is not None:
+            raise self.error
+        if not self.threaded:
+            self.importer._write_part(part, batch, raw, self.result)
+            return
+        if self.thread is None:
+            self.thread = threading.Thread(
+                target=contextvars.copy_context().run, args=(self._work,), name="ledger-import-writer", daemon=True,
+            )
+            self.thread.start()
+        self.queue.put((part, batch, raw))
+
+    def finish(self, part, batch, raw):
+        """Write the last batch and wait for all of them; raise what went wrong in the writer."""
+        if self.thread is None:  # a file of one batch: no thread for it
+            self.importer._write_part(part, batch, raw, self.result)
+            return
+        self.queue.put((part, batch, raw))
+        self.queue.put(None)
+        self.thread.join()
+        self.thread = None
+        if self.error is not None:
+            raise self.error
+
+    def _work(self):
+        while (item := self.queue.get()) is not None:
+            if self.error is None:  # after an error, only empty the queue until told to stop
+                try:
+                    self.importer._write_part(*item, self.result)
+                except BaseException as exc:  # handed to the caller's thread
+                    self.error = exc
+
+    def abandon(self):
+        """Stop after the batch being written, whatever it was (the caller rolls back)."""
+        while self.thread is not None:
+            with contextlib.suppress(queue.Empty):
+                self.queue.get_nowait()  # a batch that waits need not be written
+            with contextlib.suppress(queue.Full):
+                self.queue.put_nowait(None)
+                self.thread.join()
+                self.thread = None
 
 
 class LedgerImport:
@@ -251,34 +357,13 @@ class LedgerImport:
         self.present = {self.by_header[h].field for h in mapping.values()} - {None}
         self.plan_cells(mapping)
         result.header_cells = header
-        seen = {}
-        batch, raw = [], {}
         cache = _PageCache(self.session.connection())
+        writer = _BatchWriter(self, result)
         try:
-            for number, row in sheet.rows:
-                if _blank(row):
-                    continue
-                result.total += 1
-                values = self.parse_cells(number, row, mapping, result)
-                if values is None or not self.prepare(number, values, result):
-                    result.rejected_raw[number] = row
-                    continue
-                key = self.key(values)
-                first = seen.get(key)
-                if first is not None:
-                    result.reject(number, self.key_column, f"与第{first}行重复")
-                    result.rejected_raw[number] = row
-                    continue
-                seen[key] = number
-                batch.append((number, values))
-                raw[number] = row
-                if len(batch) >= BATCH:
-                    self._flush_batch(batch, raw, result)
-                    batch, raw = [], {}
-            if batch:
-                self._flush_batch(batch, raw, result)
+            self._read_rows(sheet, mapping, writer)
             cache.restore()
-        except Exception:
+        except BaseException:
+            writer.abandon()
             with contextlib.suppress(Exception):  # the error that stopped the import is the one to see
                 cache.restore()
             self.session.rollback()
@@ -294,6 +379,42 @@ class LedgerImport:
         else:
             self.session.rollback()
         return result
+
+    def _read_rows(self, sheet, mapping, writer):
+        """Parse and check the rows, handing them to ``writer`` a batch at a time.
+
+        What is found here goes into a ``part`` of the result per batch, which the writer
+        adds to the result before writing that batch: the errors come in the same order
+        whether the batches are written in this thread or in the writer's.
+        """
+        seen = {}
+        part, batch, raw = ImportResult(self.kind), [], {}
+        for number, row in sheet.rows:
+            if _blank(row):
+                continue
+            part.total += 1
+            values = self.parse_cells(number, row, mapping, part)
+            if values is None or not self.prepare(number, values, part):
+                part.rejected_raw[number] = row
+                continue
+            key = self.key(values)
+            first = seen.get(key)
+            if first is not None:
+                part.reject(number, self.key_column, f"与第{first}行重复")
+                part.rejected_raw[number] = row
+                continue
+            seen[key] = number
+            batch.append((number, values))
+            raw[number] = row
+            if len(batch) >= BATCH:
+                writer.send(part, batch, raw)
+                part, batch, raw = ImportResult(self.kind), [], {}
+        writer.finish(part, batch, raw)
+
+    def _write_part(self, part, batch, raw, result):
+        result.absorb(part)
+        if batch:
+            self._flush_batch(batch, raw, result)
 
     def _flush_batch(self, batch, raw, result):
         self.write_batch(batch, result)
