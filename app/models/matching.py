@@ -65,6 +65,9 @@ class Placement(VillageOwned, AuditMixin, Model):
 Index("ix_worker_household_status", Worker.household_id, Worker.employment_status)
 
 
+ANY_TYPE = 0
+
+
 class WorkerMatchRank(Model):
     """The candidate index of the matching rule: derived from the worker ledger and kept in
     step with it by ``app.services.match_index`` (which explains the rows). Not a resource:
@@ -79,6 +82,9 @@ class WorkerMatchRank(Model):
 
     id = Column(Integer, primary_key=True)
     worker_id = Column(Integer, ForeignKey("worker.id", ondelete="CASCADE"), nullable=False, index=True)
-    job_type_id = Column(Integer, ForeignKey("job_type.id", ondelete="CASCADE"), nullable=True)
+    # 0 (ANY_TYPE) for the worker's own-points row: a value, not NULL, so that PostgreSQL can walk
+    # the index in rank order (it does not treat IS NULL as fixing the column). No foreign key for the
+    # same reason; rows of a deleted job type are removed by app.services.match_index.
+    job_type_id = Column(Integer, nullable=False)
     village_id = Column(Integer, nullable=False)
     rank = Column(Integer, nullable=False)

@@ -7,7 +7,7 @@ look at a few hundred rows instead, by bounding each worker's score from above.
 Table ``worker_match_rank`` holds, for every worker who passes the job-independent hard
 filters of the rule (status 未就业/季节性闲置/灵活就业, labour capacity not 丧失劳动力):
 
-* one row with ``job_type_id`` NULL and ``rank`` = the worker's *own points*: 脱贫户优先,
+* one row with ``job_type_id`` 0 (:data:`ANY_TYPE`) and ``rank`` = the worker's *own points*: 脱贫户优先,
   监测户优先, 就业困难人员 and 本户尚无人就业 (the last depends on the other members of
   the household, which is why a change to one member refreshes the whole household);
 * one row per job type named in the worker's 求职意向 or 技能特长, with ``rank`` = own
@@ -27,12 +27,13 @@ Maintenance is set-based SQL in the writer's transaction:
 * bulk writes (the ledger import) call :func:`refresh` with the rows they wrote;
 * :func:`rebuild` redoes the whole table (``flask matching reindex``, benchmarks).
 
-Deleted workers and job types lose their rows through ``ON DELETE CASCADE``.
+Deleted workers lose their rows through ``ON DELETE CASCADE``, deleted job types through the hook.
 """
-from sqlalchemy import and_, case, delete, event, exists, func, insert, inspect, null, or_, select
+from sqlalchemy import and_, case, delete, event, exists, func, insert, inspect, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import JobType, Worker, WorkerMatchRank
+from app.models.matching import ANY_TYPE
 from app.models.enums import EMPLOYED_STATUSES, NO_LABOR_CAPACITY
 from app.services import matching
 
@@ -90,7 +91,7 @@ def _write_rows(connection, worker_ids=None, type_ids=None):
     w, r, jt = Worker.__table__, WorkerMatchRank.__table__, JobType.__table__
     columns = [r.c.worker_id, r.c.job_type_id, r.c.village_id, r.c.rank]
     if type_ids is None:
-        own = select(w.c.id, null(), w.c.village_id, _own_points(w)).where(_matchable(w))
+        own = select(w.c.id, literal(ANY_TYPE), w.c.village_id, _own_points(w)).where(_matchable(w))
         if worker_ids is not None:
             own = own.where(w.c.id.in_(worker_ids))
         connection.execute(insert(r).from_select(columns, own))
@@ -100,7 +101,7 @@ def _write_rows(connection, worker_ids=None, type_ids=None):
         select(r.c.worker_id, jt.c.id, r.c.village_id,
                r.c.rank + case((wanted, _points("wanted")), else_=0) + case((skill, _points("skill")), else_=0))
         .select_from(r.join(w, w.c.id == r.c.worker_id).join(jt, or_(wanted, skill)))
-        .where(r.c.job_type_id.is_(None), or_(w.c.wanted_job_types.isnot(None), w.c.skills.isnot(None)))
+        .where(r.c.job_type_id == ANY_TYPE, or_(w.c.wanted_job_types.isnot(None), w.c.skills.isnot(None)))
     )
     if worker_ids is not None:
         typed = typed.where(r.c.worker_id.in_(worker_ids))
@@ -174,9 +175,15 @@ def _after_flush(session, _flush_context):
                 household_ids.update(state.attrs.household_id.history.deleted or ())
         elif isinstance(obj, JobType) and inspect(obj).attrs.name.history.has_changes():
             type_ids.add(obj.id)
+    gone_types = set()
     for obj in session.deleted:
         if isinstance(obj, Worker):
             household_ids.add(obj.household_id)
+        elif isinstance(obj, JobType):
+            gone_types.add(obj.id)
+    if gone_types:
+        r = WorkerMatchRank.__table__
+        session.connection().execute(delete(r).where(r.c.job_type_id.in_(sorted(gone_types))))
     if worker_ids or household_ids:
         refresh(session.connection(), worker_ids=worker_ids, household_ids=household_ids)
     if type_ids:

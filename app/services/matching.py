@@ -63,6 +63,7 @@ from app.models.enums import (
     REFERRAL_MOVES,
     REFERRAL_PLACED,
 )
+from app.models.matching import ANY_TYPE
 from app.security import scoping
 from app.services import audit
 
@@ -328,7 +329,7 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
     if village_scope == () or limit <= 0:
         return []
     index = WorkerMatchRank
-    kinds = [index.job_type_id.is_(None)]
+    kinds = [index.job_type_id == ANY_TYPE]
     if job.job_type_id is not None:
         kinds.insert(0, index.job_type_id == job.job_type_id)
     job_village = job_village_id(job)

@@ -44,7 +44,7 @@ def _fill():
            + sa.case((idle, 15), else_=0))
     columns = ["worker_id", "job_type_id", "village_id", "rank"]
     op.execute(rank.insert().from_select(columns, sa.select(
-        worker.c.id, sa.null(), worker.c.village_id, own,
+        worker.c.id, sa.literal(0), worker.c.village_id, own,
     ).where(worker.c.employment_status.in_(MATCHABLE), worker.c.labor_capacity != "丧失劳动力")))
 
     def contains(names):
@@ -56,7 +56,7 @@ def _fill():
         rank.c.worker_id, job_type.c.id, rank.c.village_id,
         rank.c.rank + sa.case((wanted, 30), else_=0) + sa.case((skill, 20), else_=0),
     ).select_from(rank.join(worker, worker.c.id == rank.c.worker_id).join(job_type, sa.or_(wanted, skill)))
-        .where(rank.c.job_type_id.is_(None))))
+        .where(rank.c.job_type_id == 0)))
 
 
 def upgrade():
@@ -64,10 +64,9 @@ def upgrade():
         "worker_match_rank",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("worker_id", sa.Integer(), nullable=False),
-        sa.Column("job_type_id", sa.Integer(), nullable=True),
+        sa.Column("job_type_id", sa.Integer(), nullable=False),
         sa.Column("village_id", sa.Integer(), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["job_type_id"], ["job_type.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["worker_id"], ["worker.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )

@@ -119,7 +119,7 @@ def check_index(session):
 
     def snapshot():
         return sorted(session.execute(select(rows.c.worker_id, rows.c.job_type_id, rows.c.village_id, rows.c.rank)
-                                      ).all(), key=lambda r: (r[0], r[1] or 0))
+                                      ).all(), key=lambda r: (r[0], r[1]))
 
     maintained = snapshot()
     assert maintained, "the index is empty"
@@ -201,6 +201,12 @@ def test_renamed_and_new_job_types_are_indexed(ledger):
     session.add(orchard)
     session.commit()
     assert session.scalars(select(WorkerMatchRank).where(WorkerMatchRank.job_type_id == orchard.id)).all()
+    # A job type leaves the dictionary: its rows go (job types are not foreign keys of the index).
+    tea = session.scalar(select(JobType).where(JobType.name == "采茶工"))
+    assert session.scalars(select(WorkerMatchRank).where(WorkerMatchRank.job_type_id == tea.id)).all()
+    session.delete(tea)
+    session.commit()
+    assert session.scalars(select(WorkerMatchRank).where(WorkerMatchRank.job_type_id == tea.id)).all() == []
     check_index(session)
     check_lists(session, job_ids)
 
