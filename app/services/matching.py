@@ -75,6 +75,7 @@ MIN_WORKING_AGE = 16
 PRIME_AGE = (18, 55)
 RECENT_DAYS = 30
 DEFAULT_LIMIT = 50
+MAX_WALK_DEPTH = 4096  # index rows per walk before the walk filters as it goes (see candidates_for_job)
 SEPARATOR = "、"
 
 DISTRICT_NAMES = ("黔江",)  # a work place naming the district is 就地就近
@@ -345,15 +346,27 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
     elif village_scope != near:
         areas.append((index.village_id == village_scope, match_index.slack(in_town, False)))
 
-    # (1) the best ranks of each kind of row in each area, among the workers passing the hard filters
-    seeds = [
-        select(index.worker_id).join(Worker, Worker.id == index.worker_id)
-        .where(kind, area, hard).order_by(index.rank.desc()).limit(limit).subquery().select()
-        for kind in kinds for area, _extra in areas
-    ]
-    first = rank(union(*seeds))
-    if len(first) < limit:  # the walk over everyone's own points ran out: all candidates were seeds
-        return first
+    # (1) the best ranks of each kind of row in each area: plain index walks, deepened while too
+    # few of the workers they give pass the hard filters (a narrow age range, say)
+    depth = 2 * limit
+    while depth <= MAX_WALK_DEPTH:
+        walks = [session.scalars(select(index.worker_id).where(kind, area).order_by(index.rank.desc())
+                                 .limit(depth)).all() for kind in kinds for area, _extra in areas]
+        first = rank(sorted(set().union(*walks)))
+        if len(first) >= limit:
+            break
+        if len(walks[-1]) < depth:  # the walk over everyone's own-points rows ran out: all were seeds
+            return first
+        depth *= 4
+    else:  # very few pass: walk with the hard filters applied during the walk
+        seeds = [
+            select(index.worker_id).join(Worker, Worker.id == index.worker_id)
+            .where(kind, area, hard).order_by(index.rank.desc()).limit(limit).subquery().select()
+            for kind in kinds for area, _extra in areas
+        ]
+        first = rank(union(*seeds))
+        if len(first) < limit:  # that walk ran out: every candidate was a seed
+            return first
     bound = first[-1].score
     # (2) every worker who could reach the bound
     pool = [select(index.worker_id).where(kind, area, index.rank >= bound - extra)

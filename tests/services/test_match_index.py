@@ -138,8 +138,10 @@ def ledger(app):
         yield session, rng, job_ids
 
 
-def test_lists_through_the_index_equal_scoring_everyone(ledger):
+@pytest.mark.parametrize("walk_depth", [matching.MAX_WALK_DEPTH, 0], ids=["index-walks", "filtered-walks"])
+def test_lists_through_the_index_equal_scoring_everyone(ledger, monkeypatch, walk_depth):
     session, _rng, job_ids = ledger
+    monkeypatch.setattr(matching, "MAX_WALK_DEPTH", walk_depth)  # 0: the walk that filters as it goes
     check_index(session)
     check_lists(session, job_ids)
 
