@@ -31,22 +31,37 @@ class CellError(ValueError):
     """A cell that cannot be understood; ``str()`` is the Chinese message."""
 
 
-def _memo(parse):
-    """Remember the result for repeated text values (choices, dates, job type lists)."""
-    cache = {}
+# Values of these types equal only values of the same type (unlike 1 == 1.0 == True), so a
+# result remembered for one of them is the result for whatever equals it.
+_REMEMBERED_TYPES = frozenset((str, date, datetime, type(None)))
 
-    def parsed(value):
-        if value.__class__ is str:
-            try:
-                return cache[value]
-            except KeyError:
-                result = parse(value)
-                if len(cache) < _MEMO_LIMIT:
-                    cache[value] = result
-                return result
-        return parse(value)
 
-    return parsed
+class _Remembered(dict):
+    """parse(value) by value; a value seen before costs one dict look-up, made in C."""
+
+    __slots__ = ("parse",)
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, value):
+        result = self.parse(value)  # a CellError is raised again for every such cell, not remembered
+        if value.__class__ in _REMEMBERED_TYPES and len(self) < _MEMO_LIMIT:
+            self[value] = result
+        return result
+
+
+def remembered(parse):
+    """``parse`` remembering its results, for a column of few distinct values (choices, flags, places).
+
+    The parser returned is a dict's ``__getitem__``: no Python function runs for a value
+    seen before, which is most cells of such a column.
+    """
+    return _Remembered(parse).__getitem__
+
+
+_memo = remembered
 
 
 def text(value):
@@ -283,6 +298,20 @@ def _wrap(function):
     return parse
 
 
+_CHECK_CHARACTERS = "0123456789X"
+_BIRTHS = {}  # "YYYYMMDD" → the date, or None when there is no such day (or it is before 1900)
+_BIRTHS_LIMIT = 50_000  # more than every day of 130 years
+_UNSEEN = object()
+
+
+def _birth(digits):
+    try:
+        birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+    return birth if birth.year >= 1900 else None
+
+
 def _clean_id_number(value):
     """The IdNumber for an 18-digit number already as parse_id_number would write it, else None."""
     if len(value) != 18 or not value.isascii() or not value[:17].isdigit() or value[:2] not in PROVINCE_CODES:
@@ -290,16 +319,18 @@ def _clean_id_number(value):
     last = value[17]
     if not (last.isdigit() or last == "X"):
         return None
-    try:
-        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
+    digits = value[6:14]
+    birth = _BIRTHS.get(digits, _UNSEEN)
+    if birth is _UNSEEN:
+        birth = _birth(digits)
+        if len(_BIRTHS) < _BIRTHS_LIMIT:
+            _BIRTHS[digits] = birth
+    if birth is None or (birth > _STARTED_ON and birth > date.today()):
         return None
-    if birth.year < 1900 or (birth > _STARTED_ON and birth > date.today()):
+    # GB 11643, as stdnum.cn.ric.calc_check_digit
+    if last != _CHECK_CHARACTERS[(1 - 2 * int(value[:17], 13)) % 11]:
         return None
-    checksum = (1 - 2 * int(value[:17], 13)) % 11  # GB 11643, as stdnum.cn.ric.calc_check_digit
-    if last != ("X" if checksum == 10 else str(checksum)):
-        return None
-    return IdNumber(value, "男" if int(value[16]) % 2 else "女", birth)
+    return IdNumber(value, "男" if value[16] in "13579" else "女", birth)
 
 
 def id_number(value):

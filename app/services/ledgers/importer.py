@@ -503,13 +503,7 @@ class WorkerImport(LedgerImport):
         heads = {v["_head"] for _, v in batch if v.get("_head")}
         if not heads:
             return {}
-        existing = {
-            row.head_id_number: row
-            for row in self.session.execute(
-                select(table.c.id, table.c.head_id_number, table.c.village_id, table.c.category, table.c.head_name)
-                .where(table.c.head_id_number.in_(heads))
-            )
-        }
+        existing = {row.head_id_number: row for row in self.session.execute(self._FIND_HOUSEHOLDS, {"keys": list(heads)})}
         now = datetime.now()
         to_insert, to_update = {}, {}
         for number, values in batch:
@@ -545,9 +539,7 @@ class WorkerImport(LedgerImport):
         if to_insert:
             tail = (now, now, self.actor_id, self.actor_id)
             self._insert_households(self.session.connection(), [row + tail for row in to_insert.values()])
-            ids.update(self.session.execute(
-                select(table.c.head_id_number, table.c.id).where(table.c.head_id_number.in_(list(to_insert)))
-            ).all())
+            ids.update(self.session.execute(self._HOUSEHOLD_IDS, {"keys": list(to_insert)}).all())
         if to_update:
             statement = (
                 update(table).where(table.c.id == bindparam("_id"))
@@ -557,6 +549,13 @@ class WorkerImport(LedgerImport):
             self.session.connection().execute(statement, [{"_id": key, **row} for key, row in to_update.items()])
         return ids
 
+    # Built once: an IN list of literal values is built and compiled again for every batch.
+    _FIND_HOUSEHOLDS = select(
+        *(Household.__table__.c[c] for c in ("id", "head_id_number", "village_id", "category", "head_name"))
+    ).where(Household.__table__.c.head_id_number.in_(bindparam("keys", expanding=True)))
+    _HOUSEHOLD_IDS = select(Household.__table__.c.head_id_number, Household.__table__.c.id).where(
+        Household.__table__.c.head_id_number.in_(bindparam("keys", expanding=True))
+    )
     _insert_households = BulkInsert(Household.__table__, (
         "village_id", "group_name", "head_name", "head_id_number", "category",
         "created_on", "changed_on", "created_by_fk", "changed_by_fk",
@@ -569,6 +568,9 @@ class WorkerImport(LedgerImport):
         "expected_daily_wage", "notes",
     )
     _compared_values = operator.itemgetter(*_COMPARED)
+    _FIND_WORKERS = select(
+        *(Worker.__table__.c[c] for c in ("id", "id_number", "verified_on", *_COMPARED))
+    ).where(Worker.__table__.c.id_number.in_(bindparam("keys", expanding=True)))
     _INSERTED = (*_COMPARED, "id_number", "verified_on")
     _inserted_values = operator.itemgetter(*_INSERTED)
     _insert_workers = BulkInsert(Worker.__table__, (*_INSERTED, "created_on", "changed_on", "created_by_fk", "changed_by_fk"))
@@ -578,11 +580,7 @@ class WorkerImport(LedgerImport):
     def write_batch(self, batch, result):
         table = Worker.__table__
         ids = [v["id_number"] for _, v in batch]
-        wanted = (table.c.id, table.c.id_number, table.c.verified_on, *(table.c[c] for c in self._COMPARED))
-        existing = {
-            row.id_number: row
-            for row in self.session.execute(select(*wanted).where(table.c.id_number.in_(ids))).all()
-        }
+        existing = {row.id_number: row for row in self.session.execute(self._FIND_WORKERS, {"keys": ids}).all()}
         allowed = self.fixed.get("village_id")
         if allowed is not None:  # people registered elsewhere stay where they are
             for number, values in batch:
