@@ -76,8 +76,8 @@ class WorkerMatchRank(Model):
 
     __tablename__ = "worker_match_rank"
     __table_args__ = (
-        Index("ix_worker_match_rank_walk", "job_type_id", "village_id", "rank"),  # one village
-        Index("ix_worker_match_rank_town", "job_type_id", "rank"),  # the whole town
+        Index("ix_worker_match_rank_walk", "job_type_id", "village_id", "rank", "verified_on"),  # one village
+        Index("ix_worker_match_rank_town", "job_type_id", "rank", "verified_on"),  # the whole town
     )
 
     id = Column(Integer, primary_key=True)
@@ -88,3 +88,4 @@ class WorkerMatchRank(Model):
     job_type_id = Column(Integer, nullable=False)
     village_id = Column(Integer, nullable=False)
     rank = Column(Integer, nullable=False)
+    verified_on = Column(Date, nullable=True)  # the worker's 核实日期, for 近期核实

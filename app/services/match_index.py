@@ -14,10 +14,11 @@ filters of the rule (status 未就业/季节性闲置/灵活就业, labour capac
   points + the type points (工种相符(求职意向) and/or 工种相符(技能特长)).
 
 Every other reason of the rule depends on the job or on the day (同村 / 同镇 / 意向范围相符,
-近期核实, 年龄符合), and is worth at most :func:`slack` points. So a worker scores at most
-``rank + slack``, and the candidates scoring at least some threshold are found with index
-range scans on ``(job_type_id, village_id, rank)``. The index only prunes: the score shown
-is always computed from the worker's current columns by the rule itself.
+近期核实, 年龄符合), and is worth a bounded number of points; the worker's 核实日期 is kept
+beside ``rank`` so that 近期核实 is known exactly. So the workers who may score at least some
+threshold (:func:`can_reach`) are found with index range scans on ``(job_type_id,
+village_id, rank, verified_on)``. The index only prunes: the score shown is always computed
+from the worker's current columns by the rule itself.
 
 Maintenance is set-based SQL in the writer's transaction:
 
@@ -42,7 +43,7 @@ CHUNK = 5000  # ids per statement: well below SQLite's 32,766 bound parameters
 # The columns whose change can change a worker's rows.
 WATCHED = (
     "employment_status", "labor_capacity", "household_id", "village_id", "is_poverty_alleviated",
-    "is_monitored", "is_hard_to_employ", "wanted_job_types", "skills",
+    "is_monitored", "is_hard_to_employ", "wanted_job_types", "skills", "verified_on",
 )
 OWN_REASONS = ("poverty", "monitored", "hard", "household_idle")
 TYPE_REASONS = ("wanted", "skill")
@@ -52,9 +53,11 @@ def _points(key):
     return matching.REASON_BY_KEY[key].points
 
 
-def slack(job_in_town, same_village):
-    """The most a worker can score beyond ``rank`` for a job: place, 近期核实 and 年龄符合.
+def can_reach(bound, job_in_town, same_village, recent_since):
+    """SQL on the index rows: the worker may score ``bound`` or more for a job.
 
+    Beyond ``rank`` a worker can only gain the place points, 年龄符合, and 近期核实 — the last
+    only when ``verified_on`` (kept in the index for this) is on or after ``recent_since``.
     ``same_village``: the worker lives in the job's village (同村), else another village (同镇)
     for a job in the town; a job outside the town gives at most 意向范围相符.
     """
@@ -62,7 +65,10 @@ def slack(job_in_town, same_village):
         place = _points("same_village") if same_village else _points("same_town")
     else:
         place = _points("range")
-    return place + _points("recent") + _points("age")
+    r = WorkerMatchRank
+    without_recent = bound - place - _points("age")
+    return and_(r.rank >= without_recent - _points("recent"),
+                or_(r.rank >= without_recent, r.verified_on >= recent_since))
 
 
 def _own_points(w):
@@ -89,9 +95,10 @@ def _matchable(w):
 def _write_rows(connection, worker_ids=None, type_ids=None):
     """Insert the rows of the given workers (all when None) for the given job types (all when None)."""
     w, r, jt = Worker.__table__, WorkerMatchRank.__table__, JobType.__table__
-    columns = [r.c.worker_id, r.c.job_type_id, r.c.village_id, r.c.rank]
+    columns = [r.c.worker_id, r.c.job_type_id, r.c.village_id, r.c.rank, r.c.verified_on]
     if type_ids is None:
-        own = select(w.c.id, literal(ANY_TYPE), w.c.village_id, _own_points(w)).where(_matchable(w))
+        own = select(w.c.id, literal(ANY_TYPE), w.c.village_id, _own_points(w), w.c.verified_on).where(
+            _matchable(w))
         if worker_ids is not None:
             own = own.where(w.c.id.in_(worker_ids))
         connection.execute(insert(r).from_select(columns, own))
@@ -99,7 +106,8 @@ def _write_rows(connection, worker_ids=None, type_ids=None):
     skill = matching._contains_name(w.c.skills, jt.c.name)
     typed = (
         select(r.c.worker_id, jt.c.id, r.c.village_id,
-               r.c.rank + case((wanted, _points("wanted")), else_=0) + case((skill, _points("skill")), else_=0))
+               r.c.rank + case((wanted, _points("wanted")), else_=0) + case((skill, _points("skill")), else_=0),
+               r.c.verified_on)
         .select_from(r.join(w, w.c.id == r.c.worker_id).join(jt, or_(wanted, skill)))
         .where(r.c.job_type_id == ANY_TYPE, or_(w.c.wanted_job_types.isnot(None), w.c.skills.isnot(None)))
     )

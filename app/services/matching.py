@@ -311,7 +311,7 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
     any type, in the job's village and in the whole area the user may see — are scored, and
     the ``limit``-th best of those scores is a lower bound of the final list's last score;
     (2) every worker whose index rank plus the points the index leaves out
-    (:func:`match_index.slack`) reaches that bound is scored, and the best ``limit`` of them
+    (:func:`match_index.can_reach`) reaches that bound is scored, and the best ``limit`` of them
     are the answer: the same list as scoring every worker, tie-breaks included.
     """
     from app.services import match_index  # imported here: match_index builds on this module
@@ -335,23 +335,23 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
         kinds.insert(0, index.job_type_id == job.job_type_id)
     job_village = job_village_id(job)
     in_town = job_village is not None
-    # Where candidates live, and the most points the place adds there: the job's own village
-    # (同村) when the user may see it, then everyone the user may see.
+    # Where candidates live: the job's own village (同村, worth the most) when the user may see
+    # it, then everyone the user may see; with whether the area is the job's village.
     areas = []
     near = job_village if in_town and village_scope in (None, job_village) else None
     if near is not None:
-        areas.append((index.village_id == near, match_index.slack(True, True)))
+        areas.append((index.village_id == near, True))
     if village_scope is None:
-        areas.append((true(), match_index.slack(in_town, False)))
+        areas.append((true(), False))
     elif village_scope != near:
-        areas.append((index.village_id == village_scope, match_index.slack(in_town, False)))
+        areas.append((index.village_id == village_scope, False))
 
     # (1) the best ranks of each kind of row in each area: plain index walks, deepened while too
     # few of the workers they give pass the hard filters (a narrow age range, say)
     depth = 2 * limit
     while depth <= MAX_WALK_DEPTH:
         walks = [session.scalars(select(index.worker_id).where(kind, area).order_by(index.rank.desc())
-                                 .limit(depth)).all() for kind in kinds for area, _extra in areas]
+                                 .limit(depth)).all() for kind in kinds for area, _near in areas]
         first = rank(sorted(set().union(*walks)))
         if len(first) >= limit:
             break
@@ -362,15 +362,16 @@ def candidates_for_job(session, job, limit=DEFAULT_LIMIT, today=None):
         seeds = [
             select(index.worker_id).join(Worker, Worker.id == index.worker_id)
             .where(kind, area, hard).order_by(index.rank.desc()).limit(limit).subquery().select()
-            for kind in kinds for area, _extra in areas
+            for kind in kinds for area, _near in areas
         ]
         first = rank(union(*seeds))
         if len(first) < limit:  # that walk ran out: every candidate was a seed
             return first
     bound = first[-1].score
     # (2) every worker who could reach the bound
-    pool = [select(index.worker_id).where(kind, area, index.rank >= bound - extra)
-            for kind in kinds for area, extra in areas]
+    recent_since = today - timedelta(days=RECENT_DAYS)
+    pool = [select(index.worker_id).where(kind, area, match_index.can_reach(bound, in_town, same, recent_since))
+            for kind in kinds for area, same in areas]
     return rank(union(*pool))
 
 

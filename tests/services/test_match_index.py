@@ -118,7 +118,8 @@ def check_index(session):
     rows = WorkerMatchRank.__table__
 
     def snapshot():
-        return sorted(session.execute(select(rows.c.worker_id, rows.c.job_type_id, rows.c.village_id, rows.c.rank)
+        return sorted(session.execute(select(rows.c.worker_id, rows.c.job_type_id, rows.c.village_id, rows.c.rank,
+                                             rows.c.verified_on)
                                       ).all(), key=lambda r: (r[0], r[1]))
 
     maintained = snapshot()
