@@ -20,17 +20,19 @@ threshold (:func:`can_reach`) are found with index range scans on ``(job_type_id
 village_id, rank, verified_on)``. The index only prunes: the score shown is always computed
 from the worker's current columns by the rule itself.
 
-Maintenance is set-based SQL in the writer's transaction:
+Maintenance runs in the writer's transaction, a chunk of workers at a time: their columns
+are read in one statement, :class:`_Rows` computes the rows (the one place that does), and
+one ``executemany`` writes them. It is triggered
 
-* ORM changes (forms, API, placements, the 经发办 feedback view) through the session
+* for ORM changes (forms, API, placements, the 经发办 feedback view) by the session
   ``after_flush`` hook below: changed workers and every member of their old and new households;
   renamed or new job types;
-* bulk writes (the ledger import) call :func:`refresh` with the rows they wrote;
-* :func:`rebuild` redoes the whole table (``flask matching reindex``, benchmarks).
+* for bulk writes by the writer (the ledger import calls :func:`refresh` with the rows it wrote);
+* by hand: :func:`rebuild` redoes the whole table (``flask matching reindex``, benchmarks).
 
 Deleted workers lose their rows through ``ON DELETE CASCADE``, deleted job types through the hook.
 """
-from sqlalchemy import and_, case, delete, event, exists, func, insert, inspect, literal, or_, select
+from sqlalchemy import and_, delete, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import JobType, Worker, WorkerMatchRank
@@ -71,51 +73,88 @@ def can_reach(bound, job_in_town, same_village, recent_since):
                 or_(r.rank >= without_recent, r.verified_on >= recent_since))
 
 
-def _own_points(w):
-    """SQL: the worker's own points (see the module docstring), ``w`` being the worker table."""
-    member = Worker.__table__.alias("member")
-    idle = and_(
-        w.c.household_id.isnot(None),
-        ~exists().where(member.c.household_id == w.c.household_id,
-                        member.c.employment_status.in_(EMPLOYED_STATUSES)),
-    )
-    flags = {
-        "poverty": w.c.is_poverty_alleviated.is_(True),
-        "monitored": w.c.is_monitored.is_(True),
-        "hard": w.c.is_hard_to_employ.is_(True),
-        "household_idle": idle,
-    }
-    return sum(case((flags[key], _points(key)), else_=0) for key in OWN_REASONS)
-
-
 def _matchable(w):
     return and_(w.c.employment_status.in_(matching.MATCHABLE_STATUSES), w.c.labor_capacity != NO_LABOR_CAPACITY)
 
 
-def _write_rows(connection, worker_ids=None, type_ids=None):
-    """Insert the rows of the given workers (all when None) for the given job types (all when None)."""
-    w, r, jt = Worker.__table__, WorkerMatchRank.__table__, JobType.__table__
-    columns = [r.c.worker_id, r.c.job_type_id, r.c.village_id, r.c.rank, r.c.verified_on]
-    if type_ids is None:
-        own = select(w.c.id, literal(ANY_TYPE), w.c.village_id, _own_points(w), w.c.verified_on).where(
-            _matchable(w))
-        if worker_ids is not None:
-            own = own.where(w.c.id.in_(worker_ids))
-        connection.execute(insert(r).from_select(columns, own))
-    wanted = matching._contains_name(w.c.wanted_job_types, jt.c.name)
-    skill = matching._contains_name(w.c.skills, jt.c.name)
-    typed = (
-        select(r.c.worker_id, jt.c.id, r.c.village_id,
-               r.c.rank + case((wanted, _points("wanted")), else_=0) + case((skill, _points("skill")), else_=0),
-               r.c.verified_on)
-        .select_from(r.join(w, w.c.id == r.c.worker_id).join(jt, or_(wanted, skill)))
-        .where(r.c.job_type_id == ANY_TYPE, or_(w.c.wanted_job_types.isnot(None), w.c.skills.isnot(None)))
-    )
-    if worker_ids is not None:
-        typed = typed.where(r.c.worker_id.in_(worker_ids))
-    if type_ids is not None:
-        typed = typed.where(jt.c.id.in_(type_ids))
-    connection.execute(insert(r).from_select(columns, typed))
+class _Rows:
+    """Computes the index rows of workers, given their columns: the one place that does.
+
+    Job-type names are found in 求职意向 and 技能特长 as the rule finds them (whole names
+    between 、), ignoring case: a superset of the rule's matches on every database, which
+    only ever makes a bound looser, never wrong.
+    """
+
+    def __init__(self, connection):
+        jt = JobType.__table__
+        self.by_name, self.compound = {}, []
+        for type_id, name in connection.execute(select(jt.c.id, jt.c.name)):
+            key = name.lower()
+            if matching.SEPARATOR in key:  # a name with the separator in it: matched as a substring
+                self.compound.append((matching.SEPARATOR + key + matching.SEPARATOR, type_id))
+            else:
+                self.by_name.setdefault(key, []).append(type_id)
+        self.own = {key: _points(key) for key in OWN_REASONS}
+        self.wanted, self.skill = _points("wanted"), _points("skill")
+
+    def types(self, names):
+        if not names:
+            return set()
+        low = names.lower()
+        found = set()
+        for token in low.split(matching.SEPARATOR):
+            found.update(self.by_name.get(token, ()))
+        if self.compound:
+            padded = matching.SEPARATOR + low + matching.SEPARATOR
+            found.update(type_id for key, type_id in self.compound if key in padded)
+        return found
+
+    def own_points(self, worker, employed_households):
+        own = self.own
+        return ((own["poverty"] if worker.is_poverty_alleviated else 0)
+                + (own["monitored"] if worker.is_monitored else 0)
+                + (own["hard"] if worker.is_hard_to_employ else 0)
+                + (own["household_idle"] if worker.household_id is not None
+                   and worker.household_id not in employed_households else 0))
+
+    def rows(self, worker, own, only_types=None):
+        """The rows of one worker; ``only_types``: just those job types' rows (no own-points row)."""
+        out = []
+        if only_types is None:
+            out.append({"worker_id": worker.id, "job_type_id": ANY_TYPE, "village_id": worker.village_id,
+                        "rank": own, "verified_on": worker.verified_on})
+        wanted, skills = self.types(worker.wanted_job_types), self.types(worker.skills)
+        for type_id in wanted | skills:
+            if only_types is not None and type_id not in only_types:
+                continue
+            rank = own + (self.wanted if type_id in wanted else 0) + (self.skill if type_id in skills else 0)
+            out.append({"worker_id": worker.id, "job_type_id": type_id, "village_id": worker.village_id,
+                        "rank": rank, "verified_on": worker.verified_on})
+        return out
+
+
+_WORKER_COLUMNS = ("id", "village_id", "household_id", "is_poverty_alleviated", "is_monitored", "is_hard_to_employ",
+                   "wanted_job_types", "skills", "verified_on")
+
+
+def _employed_households(connection, household_ids=None):
+    w = Worker.__table__
+    statement = select(w.c.household_id).where(w.c.employment_status.in_(EMPLOYED_STATUSES)).distinct()
+    if household_ids is None:
+        return set(connection.execute(statement.where(w.c.household_id.isnot(None))).scalars())
+    found = set()
+    for chunk in _chunks(household_ids):
+        found.update(connection.execute(statement.where(w.c.household_id.in_(chunk))).scalars())
+    return found
+
+
+def _write(connection, builder, workers, employed):
+    rows = []
+    for worker in workers:
+        rows.extend(builder.rows(worker, builder.own_points(worker, employed)))
+    if rows:
+        connection.execute(insert(WorkerMatchRank.__table__), rows)
+    return len(rows)
 
 
 def _chunks(ids):
@@ -127,7 +166,7 @@ def _chunks(ids):
 def refresh(connection, worker_ids=(), household_ids=(), id_numbers=()):
     """Rewrite the rows of the given workers (by id or 身份证号) and of every member of their
     households, and of the given households (e.g. those a worker just left)."""
-    w = Worker.__table__
+    w, r = Worker.__table__, WorkerMatchRank.__table__
     direct = []
     for chunk in _chunks({i for i in worker_ids if i is not None}):
         direct.append(w.c.id.in_(chunk))
@@ -142,28 +181,52 @@ def refresh(connection, worker_ids=(), household_ids=(), id_numbers=()):
                 households.add(household_id)
     for chunk in _chunks(households):
         targets.update(connection.execute(select(w.c.id).where(w.c.household_id.in_(chunk))).scalars())
-    r = WorkerMatchRank.__table__
+    if not targets:
+        return
+    builder = _Rows(connection)
+    employed = _employed_households(connection, households)
+    columns = [w.c[name] for name in _WORKER_COLUMNS]
     for chunk in _chunks(targets):
         connection.execute(delete(r).where(r.c.worker_id.in_(chunk)))
-        _write_rows(connection, worker_ids=chunk)
+        workers = connection.execute(select(*columns).where(w.c.id.in_(chunk), _matchable(w))).all()
+        _write(connection, builder, workers, employed)
 
 
 def refresh_job_types(connection, type_ids):
     """Rewrite the rows of job types that were added or renamed (names are matched in 求职意向/技能特长)."""
-    r = WorkerMatchRank.__table__
-    type_ids = sorted(set(type_ids))
+    w, r = Worker.__table__, WorkerMatchRank.__table__
+    type_ids = set(type_ids)
     if not type_ids:
         return
-    connection.execute(delete(r).where(r.c.job_type_id.in_(type_ids)))
-    _write_rows(connection, type_ids=type_ids)
+    connection.execute(delete(r).where(r.c.job_type_id.in_(sorted(type_ids))))
+    builder = _Rows(connection)
+    statement = (
+        select(*(w.c[name] for name in _WORKER_COLUMNS if name != "verified_on"), r.c.rank, r.c.verified_on)
+        .join(r, r.c.worker_id == w.c.id)
+        .where(r.c.job_type_id == ANY_TYPE, or_(w.c.wanted_job_types.isnot(None), w.c.skills.isnot(None)))
+    )
+    rows = []
+    for worker in connection.execute(statement):
+        rows.extend(builder.rows(worker, worker.rank, only_types=type_ids))
+    if rows:
+        connection.execute(insert(r), rows)
 
 
 def rebuild(connection):
     """Rewrite the whole index from the worker ledger; returns the number of rows."""
-    r = WorkerMatchRank.__table__
+    w, r = Worker.__table__, WorkerMatchRank.__table__
     connection.execute(delete(r))
-    _write_rows(connection)
-    return connection.execute(select(func.count()).select_from(r)).scalar_one()
+    builder = _Rows(connection)
+    employed = _employed_households(connection)
+    columns = [w.c[name] for name in _WORKER_COLUMNS]
+    written, last = 0, 0
+    while True:  # in id order, a chunk at a time: memory stays flat
+        workers = connection.execute(
+            select(*columns).where(w.c.id > last, _matchable(w)).order_by(w.c.id).limit(CHUNK)).all()
+        if not workers:
+            return written
+        written += _write(connection, builder, workers, employed)
+        last = workers[-1].id
 
 
 @event.listens_for(Session, "after_flush")

@@ -217,9 +217,13 @@ def job_village_id(job):
 
 
 def _contains_name(names, name):
-    """``names`` (、-separated job types) holds ``name`` exactly, not as part of a longer name."""
+    """``names`` (、-separated job types) holds ``name`` exactly, not as part of a longer name.
+
+    ``%`` and ``_`` in a job-type name are escaped: they are characters of the name, not wildcards.
+    """
+    escaped = func.replace(func.replace(func.replace(name, "\\", "\\\\"), "%", "\\%"), "_", "\\_")
     return (_lit(SEPARATOR) + func.coalesce(names, "") + _lit(SEPARATOR)).like(
-        _lit("%" + SEPARATOR) + name + _lit(SEPARATOR + "%"))
+        _lit("%" + SEPARATOR) + escaped + _lit(SEPARATOR + "%"), escape="\\")
 
 
 def _age_conditions(w, j):

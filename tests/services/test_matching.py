@@ -90,6 +90,26 @@ def test_wanted_job_type_matches_whole_names_only(app, factory):
     assert "工种相符(求职意向)" in reasons(rows[cook.id])
 
 
+def test_percent_and_underscore_in_a_job_type_name_are_not_wildcards(app, factory):
+    """A dictionary name such as “电_工” matches “电_工” only, not 电焊工 (SQL LIKE would)."""
+    employer = factory.employer(name="电力公司", village="中塘村")
+    with app.app_context():
+        odd = JobType(name="电_工", sort_order=99)
+        db.session.add(odd)
+        db.session.flush()
+        job = Job(employer_id=employer.id, title="电工", job_type_id=odd.id, status="招聘中",
+                  village_id=employer.village_id, source_office="村(社区)采集")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    welder = worker(factory, wanted_job_types="电焊工")
+    exact = worker(factory, wanted_job_types="电_工")
+    with app.app_context():
+        rows = {m.id: m for m in ranked(job_id)}
+    assert "工种相符(求职意向)" not in reasons(rows[welder.id])
+    assert "工种相符(求职意向)" in reasons(rows[exact.id])
+
+
 @pytest.mark.parametrize("case", ["employed", "not_seeking", "no_capacity", "too_old", "too_young", "gender", "weak_heavy"])
 def test_each_hard_filter_excludes(app, factory, world, case):
     kw = {}
