@@ -194,18 +194,22 @@ class _PageCache:
 
 
 class _BatchWriter:
-    """Writes the batches of a run; a file of more than one batch, in a thread of its own.
+    """Writes the batches of a run; those of a file of new rows, in a thread of its own.
 
     While a batch is written the next one is read and checked. The database does most of
-    its work (index upkeep, the matching index) without holding the GIL, so on a machine
-    with a second core that work costs no time. It is still one transaction, all or
-    nothing: the thread uses the importer's session, and the caller's thread does not touch
-    the session until :meth:`finish` or :meth:`abandon` has returned. The thread runs in a
-    copy of the caller's context (app context, acting user, row scope). One batch at most
-    waits for it, so memory does not grow with the number of rows.
+    the work of new rows (index upkeep, the matching index) without holding the GIL, so on
+    a machine with a second core that work costs no time. It is still one transaction, all
+    or nothing: the thread uses the importer's session, and the caller's thread does not
+    touch the session until :meth:`finish` or :meth:`abandon` has returned. The thread runs
+    in a copy of the caller's context (app context, acting user, row scope). One batch at
+    most waits for it, so memory does not grow with the number of rows.
 
-    A file of one batch, a single CPU, or an SQLite database that lives in one thread's
-    connection (``:memory:``) is written in the caller's thread.
+    The first batch is written in the caller's thread, and the thread is used only if most
+    of its rows were new. Finding existing rows means reading them back, and the driver
+    takes the GIL back after each row it reads: beside a busy reader each of those waits for
+    it (the "convoy" effect), so a re-import of known rows is faster without the thread. A
+    single CPU, or an SQLite database that lives in one thread's connection (``:memory:``),
+    never gets the thread.
     """
 
     def __init__(self, importer, result):
@@ -214,28 +218,33 @@ class _BatchWriter:
         self.thread = None
         self.queue = queue.Queue(maxsize=1)
         self.error = None
+        self.first = True
         connection = importer.session.connection()
         self.threaded = (os.cpu_count() or 1) > 1 and not isinstance(
             connection.engine.pool, (pool.SingletonThreadPool, pool.StaticPool)
         )
 
     def send(self, part, batch, raw):
-        """Write a batch, in the writer's thread when there can be one; the batches keep their order."""
+        """Write a batch, in the writer's thread when there is one; the batches keep their order."""
         if self.error is not None:
             raise self.error
-        if not self.threaded:
-            self.importer._write_part(part, batch, raw, self.result)
-            return
         if self.thread is None:
-            self.thread = threading.Thread(
-                target=contextvars.copy_context().run, args=(self._work,), name="ledger-import-writer", daemon=True,
-            )
-            self.thread.start()
+            created = self.result.created
+            self.importer._write_part(part, batch, raw, self.result)
+            if self.first:
+                self.first = False
+                if self.threaded and 2 * (self.result.created - created) >= len(batch):
+                    self.thread = threading.Thread(
+                        target=contextvars.copy_context().run, args=(self._work,), name="ledger-import-writer",
+                        daemon=True,
+                    )
+                    self.thread.start()
+            return
         self.queue.put((part, batch, raw))
 
     def finish(self, part, batch, raw):
         """Write the last batch and wait for all of them; raise what went wrong in the writer."""
-        if self.thread is None:  # a file of one batch: no thread for it
+        if self.thread is None:
             self.importer._write_part(part, batch, raw, self.result)
             return
         self.queue.put((part, batch, raw))
@@ -645,10 +654,14 @@ class WorkerImport(LedgerImport):
             )
             self.session.connection().execute(statement, updates)
         if inserts or updates:  # the matching index follows the rows just written (and their households)
+            # Members are found through their households (old and new); only people without one by key.
             updated = {row["_id"] for row in updates}
             match_index.refresh(
-                self.session.connection(), worker_ids=updated, id_numbers=[row["id_number"] for row in inserts],
-                household_ids={row.household_id for row in existing.values() if row.id in updated},
+                self.session.connection(),
+                household_ids={row.get("household_id") for row in (*inserts, *updates)}
+                | {found.household_id for found in existing.values() if found.id in updated},
+                id_numbers=[row["id_number"] for row in inserts if row.get("household_id") is None],
+                worker_ids=[row["_id"] for row in updates if row.get("household_id") is None],
             )
 
 
