@@ -4,7 +4,8 @@ The whole file is processed inside one transaction, exactly as it would be writt
 the preview is that same run rolled back. So what the preview says is what a
 confirmation writes, and a file with rejected rows writes nothing unless the user
 chose to skip them. Work is set-based: one query per batch of rows to find existing
-records, and executemany inserts and updates — never a query per row.
+records, and bulk inserts and updates — never a query per row. While one batch is
+written the next is read and checked (see ``_BatchWriter``).
 """
 import contextlib
 import contextvars
