@@ -2,8 +2,21 @@
 from sqlalchemy import func, select
 
 from app import db
-from app.models import Employer, Household, Job, JobType, LingongUser, Village, Worker
-from app.models.enums import EMPLOYER_KINDS, JOB_STATUSES
+from app.models import (
+    Dispute,
+    Employer,
+    Household,
+    Job,
+    JobType,
+    LingongUser,
+    Placement,
+    Referral,
+    Village,
+    WeeklyReport,
+    Worker,
+)
+from app.models.enums import EMPLOYED_STATUSES, EMPLOYER_KINDS, JOB_STATUSES, REFERRAL_STATUSES
+from app.services import disputes, matching
 
 
 def _count(app, model, *where):
@@ -74,6 +87,18 @@ def test_demo_generates_realistic_ledgers(app):
     assert len(villages) == 5
     key = _count(app, Worker, Worker.is_poverty_alleviated.is_(True))
     assert 0.05 * workers < key < 0.4 * workers
+    # The market's work on the ledgers: referrals, placements, disputes, weekly reports.
+    with app.app_context():
+        session = db.session
+        assert set(session.scalars(select(Referral.status))) == set(REFERRAL_STATUSES)
+        for job in session.scalars(select(Job)):
+            assert matching.placed_count(session, job.id) <= job.headcount
+        working = session.scalars(select(Placement).where(Placement.end_date.is_(None))).all()
+        assert working and all(p.worker.employment_status in EMPLOYED_STATUSES for p in working)
+        assert len(set(session.scalars(select(Dispute.status)))) >= 5
+        assert disputes.count_flagged(session, disputes.FLAG_OVERDUE) >= 1
+        assert disputes.count_flagged(session, disputes.FLAG_DUE_SOON) >= 1
+        assert set(session.scalars(select(WeeklyReport.status))) == {"草稿", "已报送"}
 
 
 def test_demo_is_refused_in_production(app):
