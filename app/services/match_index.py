@@ -165,31 +165,36 @@ def _chunks(ids):
 
 def refresh(connection, worker_ids=(), household_ids=(), id_numbers=()):
     """Rewrite the rows of the given workers (by id or 身份证号) and of every member of their
-    households, and of the given households (e.g. those a worker just left)."""
+    households, and of the given households (e.g. those a worker just left).
+
+    Four statements per chunk: the workers asked for, every member of their households (which
+    also tells which households have someone employed), the delete and the insert.
+    """
     w, r = Worker.__table__, WorkerMatchRank.__table__
-    direct = []
-    for chunk in _chunks({i for i in worker_ids if i is not None}):
-        direct.append(w.c.id.in_(chunk))
-    for chunk in _chunks(set(id_numbers)):
-        direct.append(w.c.id_number.in_(chunk))
+    direct = [w.c.id.in_(chunk) for chunk in _chunks({i for i in worker_ids if i is not None})]
+    direct += [w.c.id_number.in_(chunk) for chunk in _chunks(set(id_numbers))]
     households = {h for h in household_ids if h is not None}
-    targets = set(worker_ids) - {None}
+    alone = set()  # workers without a household
     for condition in direct:
         for worker_id, household_id in connection.execute(select(w.c.id, w.c.household_id).where(condition)):
-            targets.add(worker_id)
-            if household_id is not None:
+            if household_id is None:
+                alone.add(worker_id)
+            else:
                 households.add(household_id)
+    columns = [w.c[name] for name in _WORKER_COLUMNS] + [w.c.employment_status, w.c.labor_capacity]
+    workers = []
     for chunk in _chunks(households):
-        targets.update(connection.execute(select(w.c.id).where(w.c.household_id.in_(chunk))).scalars())
-    if not targets:
+        workers.extend(connection.execute(select(*columns).where(w.c.household_id.in_(chunk))))
+    for chunk in _chunks(alone):
+        workers.extend(connection.execute(select(*columns).where(w.c.id.in_(chunk))))
+    if not workers:
         return
-    builder = _Rows(connection)
-    employed = _employed_households(connection, households)
-    columns = [w.c[name] for name in _WORKER_COLUMNS]
-    for chunk in _chunks(targets):
+    employed = {worker.household_id for worker in workers if worker.employment_status in EMPLOYED_STATUSES}
+    for chunk in _chunks({worker.id for worker in workers}):
         connection.execute(delete(r).where(r.c.worker_id.in_(chunk)))
-        workers = connection.execute(select(*columns).where(w.c.id.in_(chunk), _matchable(w))).all()
-        _write(connection, builder, workers, employed)
+    matchable = [worker for worker in workers if worker.employment_status in matching.MATCHABLE_STATUSES
+                 and worker.labor_capacity != NO_LABOR_CAPACITY]
+    _write(connection, _Rows(connection), matchable, employed)
 
 
 def refresh_job_types(connection, type_ids):
