@@ -60,7 +60,7 @@ def demo_command(workers, password):
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("生产环境（LINGONG_ENV=production）不允许生成演示数据")
     made = load_demo(workers, password or current_app.config["DEMO_PASSWORD"])
-    click.echo(f"已生成 {made} 名劳动力及对应的户、用工主体和用工需求。")
+    click.echo(f"已生成 {made} 名劳动力及对应的户、用工主体、用工需求、推荐与务工记录、劳动纠纷、补贴申报、周报和旬调度评分。")
 
 
 def load_demo(workers, password):
