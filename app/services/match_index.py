@@ -21,8 +21,8 @@ village_id, rank, verified_on)``. The index only prunes: the score shown is alwa
 from the worker's current columns by the rule itself.
 
 Maintenance runs in the writer's transaction, a chunk of workers at a time: their columns
-are read in one statement, :class:`_Rows` computes the rows (the one place that does), and
-one ``executemany`` writes them. It is triggered
+are read, :class:`_Rows` computes the rows (the one place that does), and one bulk insert
+writes them. It is triggered
 
 * for ORM changes (forms, API, placements, the 经发办 feedback view) by the session
   ``after_flush`` hook below: changed workers and every member of their old and new households;
@@ -32,13 +32,14 @@ one ``executemany`` writes them. It is triggered
 
 Deleted workers lose their rows through ``ON DELETE CASCADE``, deleted job types through the hook.
 """
-from sqlalchemy import and_, delete, event, insert, inspect, or_, select
+from sqlalchemy import and_, delete, event, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import JobType, Worker, WorkerMatchRank
 from app.models.matching import ANY_TYPE
 from app.models.enums import EMPLOYED_STATUSES, NO_LABOR_CAPACITY
 from app.services import matching
+from app.services.database import BulkInsert
 
 CHUNK = 5000  # ids per statement: well below SQLite's 32,766 bound parameters
 
@@ -118,21 +119,22 @@ class _Rows:
                    and worker.household_id not in employed_households else 0))
 
     def rows(self, worker, own, only_types=None):
-        """The rows of one worker; ``only_types``: just those job types' rows (no own-points row)."""
+        """The rows of one worker, as tuples in :data:`_COLUMNS` order; ``only_types``: just those
+        job types' rows (no own-points row)."""
         out = []
         if only_types is None:
-            out.append({"worker_id": worker.id, "job_type_id": ANY_TYPE, "village_id": worker.village_id,
-                        "rank": own, "verified_on": worker.verified_on})
+            out.append((worker.id, ANY_TYPE, worker.village_id, own, worker.verified_on))
         wanted, skills = self.types(worker.wanted_job_types), self.types(worker.skills)
         for type_id in wanted | skills:
             if only_types is not None and type_id not in only_types:
                 continue
             rank = own + (self.wanted if type_id in wanted else 0) + (self.skill if type_id in skills else 0)
-            out.append({"worker_id": worker.id, "job_type_id": type_id, "village_id": worker.village_id,
-                        "rank": rank, "verified_on": worker.verified_on})
+            out.append((worker.id, type_id, worker.village_id, rank, worker.verified_on))
         return out
 
 
+_COLUMNS = ("worker_id", "job_type_id", "village_id", "rank", "verified_on")
+_insert = BulkInsert(WorkerMatchRank.__table__, _COLUMNS)
 _WORKER_COLUMNS = ("id", "village_id", "household_id", "is_poverty_alleviated", "is_monitored", "is_hard_to_employ",
                    "wanted_job_types", "skills", "verified_on")
 
@@ -152,8 +154,7 @@ def _write(connection, builder, workers, employed):
     rows = []
     for worker in workers:
         rows.extend(builder.rows(worker, builder.own_points(worker, employed)))
-    if rows:
-        connection.execute(insert(WorkerMatchRank.__table__), rows)
+    _insert(connection, rows)
     return len(rows)
 
 
@@ -167,8 +168,8 @@ def refresh(connection, worker_ids=(), household_ids=(), id_numbers=()):
     """Rewrite the rows of the given workers (by id or 身份证号) and of every member of their
     households, and of the given households (e.g. those a worker just left).
 
-    Four statements per chunk: the workers asked for, every member of their households (which
-    also tells which households have someone employed), the delete and the insert.
+    Per chunk of households: the delete, which of them have someone employed, the members
+    who can be matched; then one insert.
     """
     w, r = Worker.__table__, WorkerMatchRank.__table__
     direct = [w.c.id.in_(chunk) for chunk in _chunks({i for i in worker_ids if i is not None})]
@@ -181,20 +182,18 @@ def refresh(connection, worker_ids=(), household_ids=(), id_numbers=()):
                 alone.add(worker_id)
             else:
                 households.add(household_id)
-    columns = [w.c[name] for name in _WORKER_COLUMNS] + [w.c.employment_status, w.c.labor_capacity]
-    workers = []
+    columns = [w.c[name] for name in _WORKER_COLUMNS]
+    workers, employed = [], set()
     for chunk in _chunks(households):
-        workers.extend(connection.execute(select(*columns).where(w.c.household_id.in_(chunk))))
+        members = w.c.household_id.in_(chunk)
+        connection.execute(delete(r).where(r.c.worker_id.in_(select(w.c.id).where(members).scalar_subquery())))
+        employed.update(connection.execute(
+            select(w.c.household_id).where(members, w.c.employment_status.in_(EMPLOYED_STATUSES)).distinct()).scalars())
+        workers.extend(connection.execute(select(*columns).where(members, _matchable(w))))
     for chunk in _chunks(alone):
-        workers.extend(connection.execute(select(*columns).where(w.c.id.in_(chunk))))
-    if not workers:
-        return
-    employed = {worker.household_id for worker in workers if worker.employment_status in EMPLOYED_STATUSES}
-    for chunk in _chunks({worker.id for worker in workers}):
         connection.execute(delete(r).where(r.c.worker_id.in_(chunk)))
-    matchable = [worker for worker in workers if worker.employment_status in matching.MATCHABLE_STATUSES
-                 and worker.labor_capacity != NO_LABOR_CAPACITY]
-    _write(connection, _Rows(connection), matchable, employed)
+        workers.extend(connection.execute(select(*columns).where(w.c.id.in_(chunk), _matchable(w))))
+    _write(connection, _Rows(connection), workers, employed)
 
 
 def refresh_job_types(connection, type_ids):
@@ -213,8 +212,7 @@ def refresh_job_types(connection, type_ids):
     rows = []
     for worker in connection.execute(statement):
         rows.extend(builder.rows(worker, worker.rank, only_types=type_ids))
-    if rows:
-        connection.execute(insert(r), rows)
+    _insert(connection, rows)
 
 
 def rebuild(connection):

@@ -9,7 +9,6 @@ written the next is read and checked (see ``_BatchWriter``).
 """
 import contextlib
 import contextvars
-import itertools
 import operator
 import os
 import queue
@@ -23,77 +22,13 @@ from app.models import Employer, Household, Job, Village, Worker
 from app.models.job_type import JobType
 from app.security import scoping
 from app.services import audit, match_index
+from app.services.database import BulkInsert
 from app.services.ledgers import cells
 from app.services.ledgers.columns import job_columns, worker_columns
 from app.services.ledgers.reader import UnreadableFile, find_header
 
 BATCH = 2000
 SQLITE_IMPORT_CACHE_KIB = 32 * 1024  # the SQLite page cache while an import runs (64 MB was no faster)
-
-
-class BulkInsert:
-    """INSERT of many rows given as tuples in ``columns`` order.
-
-    SQLAlchemy's executemany builds, checks and converts a parameter dict per row: for a
-    ledger of 100,000 rows that cost about as much as the database's own work. Here the
-    statement is compiled once per dialect, and each column's values are converted with
-    its type's bind processor once per distinct value (a ledger repeats its dates, flags
-    and amounts), so what reaches the driver is exactly what SQLAlchemy would send.
-
-    With a driver taking positional ``?`` or ``%s`` parameters (SQLite) the rows go in
-    statements of many rows: the driver releases the GIL once per statement instead of
-    once per row, which lets the import's writer thread run beside the reader (a thread
-    taking the GIL back after every row waits for it each time).
-    """
-
-    ROWS_PER_STATEMENT = 500
-    MAX_PARAMETERS = 32766  # SQLite's bound since 3.32
-
-    def __init__(self, table, columns):
-        self.table = table
-        self.columns = tuple(columns)
-        self._compiled = {}
-
-    def _prepare(self, dialect):
-        key = (dialect.name, dialect.driver, dialect.paramstyle)
-        prepared = self._compiled.get(key)
-        if prepared is None:
-            compiled = insert(self.table).compile(dialect=dialect, column_keys=list(self.columns))
-            # The statement lists the columns in the table's order; a positional driver wants them so.
-            order = [self.columns.index(name) for name in compiled.positiontup] if compiled.positional else None
-            converters = []
-            for index, column in enumerate(self.columns):
-                convert = self.table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-                if convert is not None:
-                    converters.append((index, convert))
-            many = order is not None and dialect.paramstyle in ("qmark", "format")
-            prepared = self._compiled[key] = (compiled.string, order, converters, many)
-        return prepared
-
-    def __call__(self, connection, rows):
-        if not rows:
-            return
-        statement, order, converters, many = self._prepare(connection.dialect)
-        by_column = list(zip(*rows))
-        for index, convert in converters:
-            values = by_column[index]
-            converted = {value: convert(value) for value in set(values)}
-            by_column[index] = tuple(map(converted.__getitem__, values))
-        if order is None:
-            connection.exec_driver_sql(statement, [dict(zip(self.columns, row)) for row in zip(*by_column)])
-            return
-        by_column = [by_column[index] for index in order]
-        if not many:
-            connection.exec_driver_sql(statement, list(zip(*by_column)))
-            return
-        head, _values, one_row = statement.rpartition(" VALUES ")
-        step = max(1, min(self.ROWS_PER_STATEMENT, self.MAX_PARAMETERS // len(order)))
-        for start in range(0, len(rows), step):
-            chunk = [column[start:start + step] for column in by_column]
-            count = len(chunk[0])
-            connection.exec_driver_sql(
-                f"{head} VALUES {', '.join([one_row] * count)}", tuple(itertools.chain.from_iterable(zip(*chunk))),
-            )
 
 
 @dataclass
