@@ -43,13 +43,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from openpyxl import Workbook  # noqa: E402
-from sqlalchemy import Column, MetaData, Table, Text, create_engine, event, inspect, make_url, text  # noqa: E402
+from sqlalchemy import Column, MetaData, Table, Text, create_engine, event, make_url, text  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from app import create_app, db  # noqa: E402
 from app.models import Worker  # noqa: E402
 from app.models.enums import EDUCATION_LEVELS, JOB_TYPES, VILLAGES, WORK_RANGES  # noqa: E402
 from app.services import bootstrap  # noqa: E402
+from app.services.database import drop_everything  # noqa: E402
 from app.services.demo import GIVEN, SURNAMES  # noqa: E402
 from app.services.ledgers import service  # noqa: E402
 from config import TestConfig  # noqa: E402
@@ -229,15 +230,7 @@ def bench_config(database_url):
 
 def reset_database(url):
     engine = create_engine(url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        else:
-            conn.execute(text("PRAGMA foreign_keys=OFF"))
-            for name in inspect(conn).get_table_names():
-                conn.execute(text(f'DROP TABLE "{name}"'))
-    engine.dispose()
+    drop_everything(engine)
 
 
 def build_app(url):
