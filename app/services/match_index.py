@@ -49,7 +49,6 @@ WATCHED = (
     "is_monitored", "is_hard_to_employ", "wanted_job_types", "skills", "verified_on",
 )
 OWN_REASONS = ("poverty", "monitored", "hard", "household_idle")
-TYPE_REASONS = ("wanted", "skill")
 
 
 def _points(key):
@@ -139,15 +138,11 @@ _WORKER_COLUMNS = ("id", "village_id", "household_id", "is_poverty_alleviated", 
                    "wanted_job_types", "skills", "verified_on")
 
 
-def _employed_households(connection, household_ids=None):
+def _employed_households(connection):
+    """Every household with an employed member."""
     w = Worker.__table__
-    statement = select(w.c.household_id).where(w.c.employment_status.in_(EMPLOYED_STATUSES)).distinct()
-    if household_ids is None:
-        return set(connection.execute(statement.where(w.c.household_id.isnot(None))).scalars())
-    found = set()
-    for chunk in _chunks(household_ids):
-        found.update(connection.execute(statement.where(w.c.household_id.in_(chunk))).scalars())
-    return found
+    return set(connection.execute(select(w.c.household_id).where(
+        w.c.household_id.isnot(None), w.c.employment_status.in_(EMPLOYED_STATUSES)).distinct()).scalars())
 
 
 def _write(connection, builder, workers, employed):
