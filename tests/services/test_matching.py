@@ -72,42 +72,36 @@ def test_age_reason_for_prime_age_when_the_job_gives_none(app, factory):
     assert reasons(rows[older.id]) == set()  # outside the town, wants 镇内 only; over 55
 
 
-def test_wanted_job_type_matches_whole_names_only(app, factory):
-    employer = factory.employer(name="食堂", village="中塘村")
+def wanted_reason_for(app, factory, type_name, wanted):
+    """{wanted job types: whether 工种相符(求职意向) is given} for an open job of type ``type_name``
+    (added to the dictionary if missing), one worker per entry of ``wanted``."""
+    employer = factory.employer(name=f"{type_name}用工单位", village="中塘村")
     with app.app_context():
-        chef = db.session.scalar(select(JobType).where(JobType.name == "厨师"))
-    with app.app_context():
-        job = Job(employer_id=employer.id, title="厨师", job_type_id=chef.id, status="招聘中",
+        job_type = db.session.scalar(select(JobType).where(JobType.name == type_name))
+        if job_type is None:
+            job_type = JobType(name=type_name, sort_order=99)
+            db.session.add(job_type)
+            db.session.flush()
+        job = Job(employer_id=employer.id, title=type_name, job_type_id=job_type.id, status="招聘中",
                   village_id=employer.village_id, source_office="村(社区)采集")
         db.session.add(job)
         db.session.commit()
         job_id = job.id
-    helper = worker(factory, wanted_job_types="帮厨")
-    cook = worker(factory, wanted_job_types="厨师")
+    people = {names: worker(factory, wanted_job_types=names).id for names in wanted}
     with app.app_context():
         rows = {m.id: m for m in ranked(job_id)}
-    assert "工种相符(求职意向)" not in reasons(rows[helper.id])
-    assert "工种相符(求职意向)" in reasons(rows[cook.id])
+    return {names: "工种相符(求职意向)" in reasons(rows[person]) for names, person in people.items()}
+
+
+def test_wanted_job_type_matches_whole_names_only(app, factory):
+    assert wanted_reason_for(app, factory, "厨师", ["帮厨", "厨师", "帮厨、厨师"]) == {
+        "帮厨": False, "厨师": True, "帮厨、厨师": True}
 
 
 def test_percent_and_underscore_in_a_job_type_name_are_not_wildcards(app, factory):
     """A dictionary name such as “电_工” matches “电_工” only, not 电焊工 (SQL LIKE would)."""
-    employer = factory.employer(name="电力公司", village="中塘村")
-    with app.app_context():
-        odd = JobType(name="电_工", sort_order=99)
-        db.session.add(odd)
-        db.session.flush()
-        job = Job(employer_id=employer.id, title="电工", job_type_id=odd.id, status="招聘中",
-                  village_id=employer.village_id, source_office="村(社区)采集")
-        db.session.add(job)
-        db.session.commit()
-        job_id = job.id
-    welder = worker(factory, wanted_job_types="电焊工")
-    exact = worker(factory, wanted_job_types="电_工")
-    with app.app_context():
-        rows = {m.id: m for m in ranked(job_id)}
-    assert "工种相符(求职意向)" not in reasons(rows[welder.id])
-    assert "工种相符(求职意向)" in reasons(rows[exact.id])
+    assert wanted_reason_for(app, factory, "电_工", ["电焊工", "电_工"]) == {"电焊工": False, "电_工": True}
+    assert wanted_reason_for(app, factory, "100%工", ["100元工", "100%工"]) == {"100元工": False, "100%工": True}
 
 
 @pytest.mark.parametrize("case", ["employed", "not_seeking", "no_capacity", "too_old", "too_young", "gender", "weak_heavy"])
