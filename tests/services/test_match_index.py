@@ -267,3 +267,18 @@ def test_reindex_command_picks_up_workers_written_past_the_application(app, ledg
     assert "匹配候选索引已重建" in result.output
     session.expire_all()
     assert matching.candidates_for_job(session, job, limit=LIMIT, today=TODAY)[0].id == new_id
+
+
+def test_the_migration_fills_the_index_as_the_application_keeps_it(app, ledger):
+    """Upgrading a database that already has workers (0004 → 0005) gives the same index rows."""
+    from flask_migrate import downgrade, upgrade
+
+    session, _rng, _job_ids = ledger
+    rows = WorkerMatchRank.__table__
+    columns = (rows.c.worker_id, rows.c.job_type_id, rows.c.village_id, rows.c.rank, rows.c.verified_on)
+    kept = sorted(session.execute(select(*columns)).all())
+    assert len(kept) > 100
+    session.remove()
+    downgrade(directory=app.config["MIGRATIONS_DIR"], revision="0004_merge")
+    upgrade(directory=app.config["MIGRATIONS_DIR"], revision="heads")
+    assert sorted(db.session.execute(select(*columns)).all()) == kept
