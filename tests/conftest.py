@@ -3,11 +3,16 @@
 The suite runs on SQLite by default; set TEST_DATABASE_URL (for example
 postgresql://postgres@127.0.0.1:5432/test) to run it against PostgreSQL.
 """
+import contextlib
 import os
 import re
+import shutil
 from datetime import date
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from app import create_app, db
 from app.models import Employer, Household, Job, JobType, Village, Worker
@@ -38,6 +43,18 @@ def _reset_database(app):
         drop_everything(db.engine)
 
 
+def _bootstrap(application):
+    """Schema (every migration), roles, villages, job types and the test accounts."""
+    with application.app_context():
+        bootstrap.initialise(application.appbuilder)
+        for username, (role, village) in ACCOUNTS.items():
+            create_account(application.appbuilder.sm, username, role, PASSWORD, village)
+
+
+def _config(url):
+    return type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+
+
 class Config(TestConfig):
     pass
 
@@ -50,15 +67,81 @@ def database_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+class _Template:
+    """The bootstrapped database, built once per run and copied for every test.
+
+    Running every migration and syncing FAB's permissions took seconds per test; copying a
+    SQLite file or creating a PostgreSQL database from a template takes a fraction of one.
+    Each test still gets a database of its own that no other test has touched. When the
+    PostgreSQL user may not create databases, every test bootstraps its own as before.
+    """
+
+    def __init__(self, url, folder):
+        self.url = make_url(url)
+        self.admin = None
+        if self.url.get_backend_name() == "sqlite":
+            self.path = self.url.database
+            self.template = str(folder / "template.db")
+            self._build(f"sqlite:///{self.template}")
+            return
+        self.name = self.url.database
+        self.template = f"{self.name}_template"
+        admin = create_engine(self.url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{self.template}"'))
+        except DBAPIError:
+            admin.dispose()
+            self.template = None  # no right to create databases: bootstrap per test
+            return
+        self.admin = admin
+        self._build(self.url.set(database=self.template).render_as_string(hide_password=False))
+
+    def _build(self, url):
+        application = create_app(_config(url))
+        _reset_database(application)
+        _bootstrap(application)
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    def restore(self, application):
+        """Give the test database the template's contents (before ``application`` connects)."""
+        if self.template is None:
+            _reset_database(application)
+            _bootstrap(application)
+            return
+        with application.app_context():
+            db.engine.dispose()
+        if self.admin is None:
+            for suffix in ("-wal", "-shm", ""):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.path + suffix)
+            shutil.copyfile(self.template, self.path)
+            return
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"'))
+
+    def close(self):
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(database_url, tmp_path_factory):
+    template = _Template(database_url, tmp_path_factory.mktemp("template"))
+    yield template
+    template.close()
+
+
 @pytest.fixture()
-def app(database_url):
-    config = type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
-    application = create_app(config)
-    _reset_database(application)
-    with application.app_context():
-        bootstrap.initialise(application.appbuilder)
-        for username, (role, village) in ACCOUNTS.items():
-            create_account(application.appbuilder.sm, username, role, PASSWORD, village)
+def app(database_url, database_template):
+    application = create_app(_config(database_url))
+    database_template.restore(application)
     yield application
     with application.app_context():
         db.session.remove()
