@@ -9,8 +9,10 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
+from app.services.ledgers import xlsx
 from app.services.ledgers.cells import text
 
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
@@ -54,9 +56,56 @@ def _check_xlsx(data, max_rows):
                 raise UnreadableFile(f"表格行数过多（{int(match.group(1))}行），一次最多导入{max_rows}行，请分批导入")
 
 
-def _xlsx_rows(data):
+def _xlsx_rows(data, max_rows):
+    """The first sheet's rows: streamed (see ``xlsx``), or read whole by python-calamine."""
+    try:
+        name, sheet = xlsx.first_sheet(data, max_rows + HEADER_SEARCH_ROWS)
+    except xlsx.NotStreamable:
+        return _calamine_rows(data, max_rows)
+    except _BROKEN as exc:
+        raise UnreadableFile(_reason(exc)) from None
+    return name, _streamed(sheet.rows(), max_rows)
+
+
+# What reading a damaged package raises (zipfile: RuntimeError for an encrypted member,
+# NotImplementedError for an unknown compression method).
+_BROKEN = (
+    xlsx.SheetFormatError, ValueError, KeyError, zipfile.BadZipFile, EOFError, zlib.error, RuntimeError,
+    NotImplementedError,
+)
+
+
+def _reason(exc):
+    if isinstance(exc, xlsx.SheetFormatError):
+        return str(exc)
+    return f"文件已损坏，无法读取（{type(exc).__name__}）"
+
+
+def _too_many(max_rows):
+    return UnreadableFile(f"表格行数过多，一次最多导入{max_rows}行，请分批导入")
+
+
+def _streamed(rows, max_rows):
+    """The reader's rows, its errors as the Chinese messages the import shows."""
+    try:
+        yield from rows
+    except xlsx.TooManyRows:
+        raise _too_many(max_rows) from None
+    except _BROKEN as exc:
+        raise UnreadableFile(_reason(exc)) from None
+
+
+_ANY_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b")
+
+
+def _calamine_rows(data, max_rows):
+    """A sheet the streaming reader does not take (a namespace prefix, UTF-16): read whole.
+
+    python-calamine holds the whole sheet in memory, so the rows are counted first.
+    """
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+    _count_rows(data, max_rows)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
@@ -64,8 +113,29 @@ def _xlsx_rows(data):
         raise UnreadableFile("文件已加密，请取消密码保护后再导入") from None
     except (CalamineError, Exception) as exc:  # calamine raises several error types for bad files
         raise UnreadableFile(f"无法读取 Excel 文件：{type(exc).__name__}") from None
-    start_row = sheet.start[0] if sheet.start else 0
-    return sheet.name, zip(itertools.count(start_row + 1), map(tuple, sheet.iter_rows()))
+    # iter_rows() starts at the sheet's first row whatever ``sheet.start`` says
+    return sheet.name, zip(itertools.count(1), map(tuple, sheet.iter_rows()))
+
+
+def _count_rows(data, max_rows):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not re.match(r"xl/worksheets/[^/]+\.xml$", name):
+                continue
+            count = 0
+            tail = b""
+            with archive.open(name) as stream:
+                while True:
+                    chunk = stream.read(xlsx.CHUNK)
+                    piece = tail + chunk
+                    # a tag that may go on in the next chunk is counted there
+                    limit = len(piece) - 64 if chunk else len(piece)
+                    count += sum(1 for found in _ANY_ROW.finditer(piece) if found.start() < limit)
+                    if not chunk:
+                        break
+                    tail = piece[max(limit, 0):]
+            if count > max_rows + HEADER_SEARCH_ROWS:
+                raise _too_many(max_rows)
 
 
 def _decode_csv(data):
@@ -99,7 +169,7 @@ def open_sheet(data, filename, max_rows):
     lower = (filename or "").lower()
     if data[:4] == b"PK\x03\x04":
         _check_xlsx(data, max_rows)
-        name, rows = _xlsx_rows(data)
+        name, rows = _xlsx_rows(data, max_rows)
         return Sheet(name, rows)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile("文件已加密，或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx 后再导入")
