@@ -76,6 +76,9 @@ class Config:
 
     MAX_CONTENT_LENGTH = int(os.environ.get("LINGONG_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     LEDGER_MAX_ROWS = int(os.environ.get("LINGONG_LEDGER_MAX_ROWS", "200000"))
+    # Files from this size on are read in a child process while this one writes (about 2,000
+    # ledger rows); 0 reads every file there, a negative value none.
+    LEDGER_READER_PROCESS_MIN_BYTES = int(os.environ.get("LINGONG_LEDGER_READER_PROCESS_MIN_BYTES", str(256 * 1024)))
     SQLITE_BUSY_TIMEOUT_MS = 10000
 
 

@@ -4,19 +4,19 @@ The whole file is processed inside one transaction, exactly as it would be writt
 the preview is that same run rolled back. So what the preview says is what a
 confirmation writes, and a file with rejected rows writes nothing unless the user
 chose to skip them. Work is set-based: one query per batch of rows to find existing
-records, and bulk inserts and updates — never a query per row. While one batch is
-written the next is read and checked (see ``_BatchWriter``).
+records, and bulk inserts and updates — never a query per row. A large file is read and
+checked in a child process while this one writes (see ``_ChildReader``).
 """
 import contextlib
-import contextvars
+import multiprocessing
 import operator
 import os
-import queue
-import threading
+import pickle
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, pool, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app.models import Employer, Household, Job, Village, Worker
 from app.models.job_type import JobType
@@ -60,6 +60,7 @@ class ImportResult:
     header_row: int = 0
     header_cells: tuple = ()
     rejected_raw: dict = field(default_factory=dict)  # sheet row → the row as it was in the file
+    reader: dict = field(default_factory=lambda: {"process": "same"})  # where the file was read (diagnostics)
 
     @property
     def rejected(self):
@@ -70,7 +71,7 @@ class ImportResult:
         self.errors.append(RowError(row, column, message))
 
     def absorb(self, part):
-        """Add what a part of the run found (see ``LedgerImport._read_rows``)."""
+        """Add what a part of the run found (see ``LedgerImport._batches``)."""
         self.total += part.total
         self.created += part.created
         self.updated += part.updated
@@ -129,84 +130,97 @@ class _PageCache:
             self.before = None
 
 
-class _BatchWriter:
-    """Writes the batches of a run; those of a file of new rows, in a thread of its own.
+def _memory_kib():
+    """(resident set size, its peak) of this process in KiB; zeros where /proc is missing."""
+    try:
+        with open("/proc/self/status") as handle:
+            status = handle.read()
+    except OSError:
+        return 0, 0
+    found = dict(re.findall(r"(VmRSS|VmHWM):\s+(\d+)", status))
+    return int(found.get("VmRSS", 0)), int(found.get("VmHWM", 0))
 
-    While a batch is written the next one is read and checked. The database does most of
-    the work of new rows (index upkeep, the matching index) without holding the GIL, so on
-    a machine with a second core that work costs no time. It is still one transaction, all
-    or nothing: the thread uses the importer's session, and the caller's thread does not
-    touch the session until :meth:`finish` or :meth:`abandon` has returned. The thread runs
-    in a copy of the caller's context (app context, acting user, row scope). One batch at
-    most waits for it, so memory does not grow with the number of rows.
 
-    The first batch is written in the caller's thread, and the thread is used only if most
-    of its rows were new. Finding existing rows means reading them back, and the driver
-    takes the GIL back after each row it reads: beside a busy reader each of those waits for
-    it (the "convoy" effect), so a re-import of known rows is faster without the thread. A
-    single CPU, or an SQLite database that lives in one thread's connection (``:memory:``),
-    never gets the thread.
+class ReaderFailed(UnreadableFile):
+    """The child process reading the file stopped without saying why (killed, out of memory)."""
+
+
+class _ChildReader:
+    """The file's rows read and checked in a child process, batch by batch.
+
+    Reading the spreadsheet and parsing its cells is more than half the work of an import,
+    and none of it needs the database: a forked child does it on the second core while this
+    process checks the rows (ID numbers, households, duplicates) and writes them. The child
+    inherits the importer as it is after the header was read (its cell parsers) and never
+    touches the database connection it also inherits: it only writes to its pipe and ends
+    with ``os._exit``. Rows go through the pipe pickled, ``BATCH`` at a time; the pipe's
+    buffer holds little, so the child is at most a chunk ahead and memory does not grow
+    with the number of rows.
+    What the child raises (an unreadable row further down, a bug) is raised here; the
+    caller rolls back as for any error, and the child is stopped if it is still running.
     """
 
-    def __init__(self, importer, result):
-        self.importer = importer
-        self.result = result
-        self.thread = None
-        self.queue = queue.Queue(maxsize=1)
-        self.error = None
-        self.first = True
-        connection = importer.session.connection()
-        self.threaded = (os.cpu_count() or 1) > 1 and not isinstance(
-            connection.engine.pool, (pool.SingletonThreadPool, pool.StaticPool)
+    POLL_SECONDS = 1.0
+
+    def __init__(self, importer, sheet):
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=self._produce, args=(importer, sheet, sender), name="ledger-import-reader", daemon=True,
         )
+        self.process.start()
+        sender.close()
+        self.memory = None
 
-    def send(self, part, batch, raw):
-        """Write a batch, in the writer's thread when there is one; the batches keep their order."""
-        if self.error is not None:
-            raise self.error
-        if self.thread is None:
-            created = self.result.created
-            self.importer._write_part(part, batch, raw, self.result)
-            if self.first:
-                self.first = False
-                if self.threaded and 2 * (self.result.created - created) >= len(batch):
-                    self.thread = threading.Thread(
-                        target=contextvars.copy_context().run, args=(self._work,), name="ledger-import-writer",
-                        daemon=True,
-                    )
-                    self.thread.start()
-            return
-        self.queue.put((part, batch, raw))
+    @staticmethod
+    def _produce(importer, sheet, sender):  # runs in the child
+        start_kib, _peak = _memory_kib()
+        try:
+            for chunk in importer._parsed(sheet):
+                sender.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+            _rss, peak = _memory_kib()
+            sender.send_bytes(pickle.dumps(("done", {"start_kib": start_kib, "peak_kib": peak})))
+        except BaseException as exc:  # handed to the parent, which raises it
+            try:
+                payload = pickle.dumps(("error", exc))
+            except Exception:
+                payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            sender.send_bytes(payload)
+        finally:
+            sender.close()
 
-    def finish(self, part, batch, raw):
-        """Write the last batch and wait for all of them; raise what went wrong in the writer."""
-        if self.thread is None:
-            self.importer._write_part(part, batch, raw, self.result)
-            return
-        self.queue.put((part, batch, raw))
-        self.queue.put(None)
-        self.thread.join()
-        self.thread = None
-        if self.error is not None:
-            raise self.error
+    def __iter__(self):
+        while True:
+            while not self.receiver.poll(self.POLL_SECONDS):
+                if not self.process.is_alive() and not self.receiver.poll(0):
+                    raise self._failed()
+            try:
+                message = pickle.loads(self.receiver.recv_bytes())
+            except EOFError:  # the pipe closed without a last word
+                raise self._failed() from None
+            kind, content = message
+            if kind == "done":
+                self.memory = content
+                return
+            if kind == "error":
+                raise content
+            yield content
 
-    def _work(self):
-        while (item := self.queue.get()) is not None:
-            if self.error is None:  # after an error, only empty the queue until told to stop
-                try:
-                    self.importer._write_part(*item, self.result)
-                except BaseException as exc:  # handed to the caller's thread
-                    self.error = exc
+    def _failed(self):
+        self.process.join(self.POLL_SECONDS)
+        return ReaderFailed(f"读取文件的进程意外退出（退出码 {self.process.exitcode}），未写入任何数据，请重试")
 
-    def abandon(self):
-        """Stop after the batch being written, whatever it was (the caller rolls back)."""
-        while self.thread is not None:
-            with contextlib.suppress(queue.Empty):
-                self.queue.get_nowait()  # a batch that waits need not be written
-            with contextlib.suppress(queue.Full):
-                self.queue.put_nowait(None)
-                self.thread.join()
-                self.thread = None
+    def close(self):
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.process.close()
+        self.receiver.close()
+
+
+def reader_process_possible():
+    """A child process for reading needs fork() (not on Windows) and a second CPU to run on."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
 
 class LedgerImport:
@@ -253,8 +267,8 @@ class LedgerImport:
         self._fields = [field for _index, field, *_rest in self.cell_plan]
         self._parsers = [parse for _index, _field, parse, _header in self.cell_plan]
 
-    def parse_cells(self, number, row, mapping, result):
-        """Every mapped cell parsed; None (with the errors recorded) when any cell is bad."""
+    def parse_cells(self, row):
+        """Every mapped cell parsed: a dict of fields, or a list of (header, message) for the bad cells."""
         if len(row) < self.row_width:
             row = (*row, *(None,) * (self.row_width - len(row)))
         if self.cell_plan:
@@ -263,14 +277,13 @@ class LedgerImport:
             except cells.CellError:
                 pass  # parse again cell by cell to report every bad cell of the row
         values = {}
-        ok = True
+        errors = []
         for index, field, parse, header in self.cell_plan:
             try:
                 values[field] = parse(row[index])
             except cells.CellError as exc:
-                result.reject(number, header, str(exc))
-                ok = False
-        return values if ok else None
+                errors.append((header, str(exc)))
+        return errors or values
 
     def check_village(self, number, values, result, header):
         """A village-bound user may only bring in rows of their own village."""
@@ -292,7 +305,8 @@ class LedgerImport:
     def write_batch(self, batch, result):
         raise NotImplementedError
 
-    def run(self, sheet, filename="", write=True, skip_invalid=False):
+    def run(self, sheet, filename="", write=True, skip_invalid=False, reader_process=False):
+        """Read, check and (when allowed) write the sheet; ``reader_process`` reads it in a child process."""
         result = ImportResult(self.kind, filename)
         required = {c.header for c in self.columns if c.required}
         result.header_row, header, mapping, result.unknown_columns = find_header(sheet, set(self.by_header), required)
@@ -303,16 +317,20 @@ class LedgerImport:
         self.plan_cells(mapping)
         result.header_cells = header
         cache = _PageCache(self.session.connection())
-        writer = _BatchWriter(self, result)
+        child = _ChildReader(self, sheet) if reader_process and reader_process_possible() else None
         try:
-            self._read_rows(sheet, mapping, writer)
+            for part, batch, raw in self._batches(child if child is not None else self._parsed(sheet)):
+                self._write_part(part, batch, raw, result)
             cache.restore()
         except BaseException:
-            writer.abandon()
             with contextlib.suppress(Exception):  # the error that stopped the import is the one to see
                 cache.restore()
             self.session.rollback()
             raise
+        finally:
+            if child is not None:
+                result.reader = {"process": "child", **(child.memory or {})}
+                child.close()
         if write and (skip_invalid or not result.rejected_rows):
             audit.record(
                 self.session, audit.ACTION_IMPORT, resource=self.resource,
@@ -325,36 +343,56 @@ class LedgerImport:
             self.session.rollback()
         return result
 
-    def _read_rows(self, sheet, mapping, writer):
-        """Parse and check the rows, handing them to ``writer`` a batch at a time.
+    def _parsed(self, sheet):
+        """The sheet's rows that are not blank, their cells parsed: chunks of (number, row, values).
 
-        What is found here goes into a ``part`` of the result per batch, which the writer
-        adds to the result before writing that batch: the errors come in the same order
-        whether the batches are written in this thread or in the writer's.
+        ``values`` is what :meth:`parse_cells` returns. This is the part of the work that a
+        child process can do (it needs nothing but the importer's parsers).
         """
-        seen = {}
-        part, batch, raw = ImportResult(self.kind), [], {}
+        chunk = []
+        parse = self.parse_cells
         for number, row in sheet.rows:
             if _blank(row):
                 continue
-            part.total += 1
-            values = self.parse_cells(number, row, mapping, part)
-            if values is None or not self.prepare(number, values, part):
-                part.rejected_raw[number] = row
-                continue
-            key = self.key(values)
-            first = seen.get(key)
-            if first is not None:
-                part.reject(number, self.key_column, f"与第{first}行重复")
-                part.rejected_raw[number] = row
-                continue
-            seen[key] = number
-            batch.append((number, values))
-            raw[number] = row
-            if len(batch) >= BATCH:
-                writer.send(part, batch, raw)
-                part, batch, raw = ImportResult(self.kind), [], {}
-        writer.finish(part, batch, raw)
+            chunk.append((number, row, parse(row)))
+            if len(chunk) >= BATCH:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _batches(self, chunks):
+        """Check the parsed rows: (part, batch, raw) for every ``BATCH`` rows that passed.
+
+        What is found while checking a batch goes into its ``part`` of the result, which is
+        added to the result just before the batch is written: the errors come in file order.
+        """
+        seen = {}
+        part, batch, raw = ImportResult(self.kind), [], {}
+        for chunk in chunks:
+            for number, row, values in chunk:
+                part.total += 1
+                if values.__class__ is list:  # bad cells
+                    for header, message in values:
+                        part.reject(number, header, message)
+                    part.rejected_raw[number] = row
+                    continue
+                if not self.prepare(number, values, part):
+                    part.rejected_raw[number] = row
+                    continue
+                key = self.key(values)
+                first = seen.get(key)
+                if first is not None:
+                    part.reject(number, self.key_column, f"与第{first}行重复")
+                    part.rejected_raw[number] = row
+                    continue
+                seen[key] = number
+                batch.append((number, values))
+                raw[number] = row
+                if len(batch) >= BATCH:
+                    yield part, batch, raw
+                    part, batch, raw = ImportResult(self.kind), [], {}
+        yield part, batch, raw
 
     def _write_part(self, part, batch, raw, result):
         result.absorb(part)

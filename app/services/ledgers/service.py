@@ -16,7 +16,9 @@ def import_ledger(session, kind, data, filename, scope=None, actor_id=None, writ
         raise UnreadableFile(f"暂不支持导入{LABELS.get(kind, kind)}")
     importer = IMPORTERS[kind](session, scope=scope, actor_id=actor_id)
     sheet = open_sheet(data, filename, current_app.config["LEDGER_MAX_ROWS"])
-    return importer.run(sheet, filename=filename, write=write, skip_invalid=skip_invalid)
+    threshold = current_app.config["LEDGER_READER_PROCESS_MIN_BYTES"]
+    return importer.run(sheet, filename=filename, write=write, skip_invalid=skip_invalid,
+                        reader_process=threshold >= 0 and len(data) >= threshold)
 
 
 def export_ledger(session, kind, unmasked, where=None, filename=""):
