@@ -148,14 +148,14 @@ class ReaderFailed(UnreadableFile):
 class _ChildReader:
     """The file's rows read and checked in a child process, batch by batch.
 
-    Reading the spreadsheet and parsing its cells is more than half the work of an import,
-    and none of it needs the database: a forked child does it on the second core while this
-    process checks the rows (ID numbers, households, duplicates) and writes them. The child
-    inherits the importer as it is after the header was read (its cell parsers) and never
-    touches the database connection it also inherits: it only writes to its pipe and ends
-    with ``os._exit``. Rows go through the pipe pickled, ``BATCH`` at a time; the pipe's
-    buffer holds little, so the child is at most a chunk ahead and memory does not grow
-    with the number of rows.
+    Reading the spreadsheet is more than half the work of an import and needs no database:
+    a forked child does it on the second core while this process parses and checks the
+    cells (ID numbers, households, duplicates) and writes the rows. That split keeps both
+    processes about equally busy; rows go through the pipe as read, which pickles at a
+    fraction of the cost of parsed values. The child never touches the database connection
+    it inherits: it only writes to its pipe and ends with ``os._exit``. Rows go ``BATCH``
+    at a time; the pipe's buffer holds little, so the child is at most a chunk ahead and
+    memory does not grow with the number of rows.
     What the child raises (an unreadable row further down, a bug) is raised here; the
     caller rolls back as for any error, and the child is stopped if it is still running.
     """
@@ -176,7 +176,7 @@ class _ChildReader:
     def _produce(importer, sheet, sender):  # runs in the child
         start_kib, _peak = _memory_kib()
         try:
-            for chunk in importer._parsed(sheet):
+            for chunk in importer._chunks(sheet):
                 sender.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
             _rss, peak = _memory_kib()
             sender.send_bytes(pickle.dumps(("done", {"start_kib": start_kib, "peak_kib": peak})))
@@ -319,7 +319,7 @@ class LedgerImport:
         cache = _PageCache(self.session.connection())
         child = _ChildReader(self, sheet) if reader_process and reader_process_possible() else None
         try:
-            for part, batch, raw in self._batches(child if child is not None else self._parsed(sheet)):
+            for part, batch, raw in self._batches(child if child is not None else self._chunks(sheet)):
                 self._write_part(part, batch, raw, result)
             cache.restore()
         except BaseException:
@@ -343,18 +343,17 @@ class LedgerImport:
             self.session.rollback()
         return result
 
-    def _parsed(self, sheet):
-        """The sheet's rows that are not blank, their cells parsed: chunks of (number, row, values).
+    @staticmethod
+    def _chunks(sheet):
+        """The sheet's rows that are not blank, as lists of (number, row) of ``BATCH`` rows.
 
-        ``values`` is what :meth:`parse_cells` returns. This is the part of the work that a
-        child process can do (it needs nothing but the importer's parsers).
+        This is the part of the work a child process does: it needs nothing but the file.
         """
         chunk = []
-        parse = self.parse_cells
         for number, row in sheet.rows:
             if _blank(row):
                 continue
-            chunk.append((number, row, parse(row)))
+            chunk.append((number, row))
             if len(chunk) >= BATCH:
                 yield chunk
                 chunk = []
@@ -362,16 +361,18 @@ class LedgerImport:
             yield chunk
 
     def _batches(self, chunks):
-        """Check the parsed rows: (part, batch, raw) for every ``BATCH`` rows that passed.
+        """Parse and check the rows: (part, batch, raw) for every ``BATCH`` rows that passed.
 
         What is found while checking a batch goes into its ``part`` of the result, which is
         added to the result just before the batch is written: the errors come in file order.
         """
         seen = {}
+        parse = self.parse_cells
         part, batch, raw = ImportResult(self.kind), [], {}
         for chunk in chunks:
-            for number, row, values in chunk:
+            for number, row in chunk:
                 part.total += 1
+                values = parse(row)
                 if values.__class__ is list:  # bad cells
                     for header, message in values:
                         part.reject(number, header, message)

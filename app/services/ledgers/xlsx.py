@@ -212,7 +212,7 @@ def _rich_text(body):
 
 _HEAD = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml\b([^>]*)\?>)?\s*<([A-Za-z_][\w.:-]*)")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
-_FOREIGN = re.compile(rb"<[!?]|</?[A-Za-z_][\w.-]*:")  # comments, CDATA, instructions, prefixed elements
+_PREFIX = re.compile(rb"/?[A-Za-z_][\w.-]*")  # what may stand between "<" and ":" in a prefixed tag
 
 
 def _root_is(head, name):
@@ -225,11 +225,20 @@ def _root_is(head, name):
 
 
 def _check_markup(piece):
-    found = _FOREIGN.search(piece)
-    if found is not None:
-        what = piece[found.start():found.start() + 12]
-        reason = "含有注释或处理指令" if what[1:2] in (b"!", b"?") else "含有带命名空间前缀的元素"
-        raise SheetFormatError(_NOT_STANDARD.format(reason))
+    """Refuse what the expressions would misread: comments, CDATA, instructions, prefixed elements.
+
+    A regular expression looking for prefixed tags at every "<" took a sixth of the reading
+    time; colons are rare in sheet data, so each one is looked at instead.
+    """
+    if b"<!" in piece or b"<?" in piece:
+        raise SheetFormatError(_NOT_STANDARD.format("含有注释或处理指令"))
+    find, rfind, prefix = piece.find, piece.rfind, _PREFIX.fullmatch
+    colon = find(b":")
+    while colon >= 0:
+        tag = rfind(b"<", max(0, colon - 256), colon)
+        if tag >= 0 and prefix(piece, tag + 1, colon):
+            raise SheetFormatError(_NOT_STANDARD.format("含有带命名空间前缀的元素"))
+        colon = find(b":", colon + 1)
 
 
 # --------------------------------------------------------------------------- shared strings

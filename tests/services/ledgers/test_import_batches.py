@@ -197,15 +197,15 @@ def test_a_bad_part_far_down_the_file_stops_the_import_with_a_message(app, monke
 def test_a_reader_process_that_dies_stops_the_import(app, monkeypatch, small_batches):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     app.config["LEDGER_READER_PROCESS_MIN_BYTES"] = 0
-    parse_cells = importer.LedgerImport.parse_cells
+    blank = importer._blank
     parent = os.getpid()
 
-    def dying(self, row):
+    def dying(row):
         if os.getpid() != parent and row[6] == "配偶3":  # only in the child: as if killed there
             os._exit(9)
-        return parse_cells(self, row)
+        return blank(row)
 
-    monkeypatch.setattr(importer.LedgerImport, "parse_cells", dying)
+    monkeypatch.setattr(importer, "_blank", dying)
     with pytest.raises(importer.ReaderFailed, match="读取文件的进程意外退出（退出码 9）"):
         _import(app, xlsx(_families(5)))
     assert _count(app, Worker) == 0
