@@ -43,6 +43,10 @@ def drop_everything(engine):
     engine.dispose()
 
 
+def _quoted(dialect, name):
+    return dialect.identifier_preparer.quote(name)
+
+
 class BulkInsert:
     """INSERT of many rows given as tuples in ``columns`` order.
 
@@ -53,9 +57,9 @@ class BulkInsert:
     and amounts), so what reaches the driver is exactly what SQLAlchemy would send.
 
     With a driver taking positional ``?`` or ``%s`` parameters (SQLite) the rows go in
-    statements of many rows: the driver releases the GIL once per statement instead of
-    once per row, which lets the import's writer thread run beside the reader (a thread
-    taking the GIL back after every row waits for it each time).
+    statements of many rows, which saves the driver's work per statement. On PostgreSQL
+    (psycopg) they go through ``COPY … FROM STDIN`` on the same connection and transaction:
+    a third of the time of an executemany of the same rows.
     """
 
     ROWS_PER_STATEMENT = 500
@@ -91,6 +95,9 @@ class BulkInsert:
             values = by_column[index]
             converted = {value: convert(value) for value in set(values)}
             by_column[index] = tuple(map(converted.__getitem__, values))
+        if connection.dialect.driver == "psycopg":
+            self._copy(connection, zip(*by_column))
+            return
         if order is None:
             connection.exec_driver_sql(statement, [dict(zip(self.columns, row)) for row in zip(*by_column)])
             return
@@ -106,3 +113,14 @@ class BulkInsert:
             connection.exec_driver_sql(
                 f"{head} VALUES {', '.join([one_row] * count)}", tuple(itertools.chain.from_iterable(zip(*chunk))),
             )
+
+    def _copy(self, connection, rows):
+        """psycopg's COPY, fed the Python values (psycopg adapts them as it would in an INSERT)."""
+        dialect = connection.dialect
+        table = _quoted(dialect, self.table.name)
+        columns = ", ".join(_quoted(dialect, name) for name in self.columns)
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)

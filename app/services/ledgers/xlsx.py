@@ -165,7 +165,7 @@ class _Texts(dict):
     """
 
     __slots__ = ()
-    LIMIT = 1 << 16
+    LIMIT = 4096  # entries: enough for the repeated values, which come early; memory stays bounded
 
     def __missing__(self, raw):
         value = _decode_text(raw)
