@@ -47,10 +47,13 @@ def _check_xlsx(data, max_rows):
             raise UnreadableFile("这不是 Excel 工作簿（.xlsx）文件")
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
             raise UnreadableFile("文件解压后过大，拒绝导入")
-        sheets = sorted(n for n in names if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
-        if sheets:
-            with archive.open(sheets[0]) as handle:
-                head = handle.read(4096)
+        first = _first_sheet_part(archive)
+        if first:
+            try:
+                with archive.open(first) as handle:
+                    head = handle.read(4096)
+            except _BROKEN as exc:
+                raise UnreadableFile(_reason(exc)) from None
             match = _DIMENSION.search(head)
             if match and int(match.group(1)) > max_rows + HEADER_SEARCH_ROWS:
                 raise UnreadableFile(f"表格行数过多（{int(match.group(1))}行），一次最多导入{max_rows}行，请分批导入")
@@ -117,11 +120,19 @@ def _calamine_rows(data, max_rows):
     return sheet.name, zip(itertools.count(1), map(tuple, sheet.iter_rows()))
 
 
+def _first_sheet_part(archive):
+    """The first tab's part; failing that (a damaged workbook part), the lowest-numbered sheet part."""
+    found = xlsx.first_sheet_path(archive)
+    if found:
+        return found
+    numbered = [(int(m.group(1)), n) for n in archive.namelist() if (m := re.match(r"xl/worksheets/sheet(\d+)\.xml$", n))]
+    return min(numbered)[1] if numbered else None
+
+
 def _count_rows(data, max_rows):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if not re.match(r"xl/worksheets/[^/]+\.xml$", name):
-                continue
+        name = _first_sheet_part(archive)
+        if name:
             count = 0
             tail = b""
             with archive.open(name) as stream:

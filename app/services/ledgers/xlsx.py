@@ -107,10 +107,25 @@ def _is_date_format(code):
     return any(letter in code for letter in "ymdhs")
 
 
+_BUILTIN_DURATION_FORMATS = frozenset((46,))  # [h]:mm:ss
+_ELAPSED = re.compile(r"\[(?:h+|m+|s+)\]", re.I)
+
+
+def _is_duration_format(code):
+    """An elapsed-time format ([h]:mm:ss, [mm]:ss): calamine gives a timedelta."""
+    return bool(_ELAPSED.search(re.sub(r'"[^"]*"', "", code or "")))
+
+
+class DateStyles(frozenset):
+    """Indexes of the cell styles whose number format shows a date; ``durations`` those showing elapsed time."""
+
+    durations = frozenset()
+
+
 def _date_styles(archive, path):
     """Indexes of the cell styles (``s``) whose number format shows a date."""
     if not path or path not in archive.NameToInfo:
-        return frozenset()
+        return DateStyles()
     root = _xml(archive, path)
     custom = {}
     styles = []
@@ -128,10 +143,15 @@ def _date_styles(archive, path):
                     styles.append(int(xf.get("numFmtId", "0")))
                 except ValueError:
                     styles.append(0)
-    return frozenset(
+    found = DateStyles(
         index for index, fmt in enumerate(styles)
         if (_is_date_format(custom[fmt]) if fmt in custom else fmt in _BUILTIN_DATE_FORMATS)
     )
+    found.durations = frozenset(
+        index for index, fmt in enumerate(styles)
+        if (_is_duration_format(custom[fmt]) if fmt in custom else fmt in _BUILTIN_DURATION_FORMATS)
+    )
+    return found
 
 
 # --------------------------------------------------------------------------- text
@@ -166,10 +186,11 @@ class _Texts(dict):
 
     __slots__ = ()
     LIMIT = 4096  # entries: enough for the repeated values, which come early; memory stays bounded
+    LONGEST = 256  # bytes: long texts are rarely repeated
 
     def __missing__(self, raw):
         value = _decode_text(raw)
-        if len(self) < self.LIMIT:
+        if len(self) < self.LIMIT and len(raw) <= self.LONGEST:
             self[raw] = value
         return value
 
@@ -279,9 +300,12 @@ _LAST_SERIAL = 2_958_466  # 9999-12-31
 
 
 def _excel_date(serial, date1904):
-    """A date-formatted number as calamine gives it: a date, or a datetime when it has a time of day."""
+    """A date-formatted number as calamine gives it: a date, a datetime when it has a time of
+    day, a time when it is less than a day."""
     if not 0 <= serial < _LAST_SERIAL:
         return serial
+    if serial < 1:
+        return (datetime.min + timedelta(milliseconds=round(serial * 86_400_000))).time()
     if date1904:
         epoch = _EPOCH_1904
     else:
@@ -495,11 +519,20 @@ class StreamingSheet:
                 raise SheetFormatError(_NOT_STANDARD.format("数字格式错误")) from None
             if not math.isfinite(number):
                 raise SheetFormatError(_NOT_STANDARD.format("数字格式错误"))
-            return _excel_date(number, self.date1904) if style in self.date_styles else number
+            if style not in self.date_styles:
+                return number
+            if style in self.date_styles.durations:
+                return timedelta(days=number)
+            return _excel_date(number, self.date1904)
         if kind == b"str" or kind == b"inlineStr":
             return self.texts[raw]
         if kind == b"b":
-            return raw.strip() == b"1"
+            flag = raw.strip().lower()
+            if flag in (b"1", b"true"):
+                return True
+            if flag in (b"0", b"false"):
+                return False
+            raise SheetFormatError(_NOT_STANDARD.format("逻辑值错误"))
         if kind == b"e":
             return ""
         if kind == b"d":
@@ -515,25 +548,45 @@ class NotStreamable(ValueError):
     """The package is readable but not in the form :class:`StreamingSheet` reads (use calamine)."""
 
 
-def first_sheet(data, max_rows):
-    """(sheet name, StreamingSheet) of the workbook's first sheet; raises NotStreamable."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+def _workbook(archive):
+    """(workbook part path, its root element, its relationships) of a package."""
     workbook_path = "xl/workbook.xml"
     for _id, (kind, target) in _relationships(archive, "").items():
         if kind == "officeDocument":
             workbook_path = target
     if workbook_path not in archive.NameToInfo:
         raise NotStreamable("no workbook part")
-    workbook = _xml(archive, workbook_path)
+    return workbook_path, _xml(archive, workbook_path), _relationships(archive, workbook_path)
+
+
+def _first_tab(workbook, relationships):
+    """(the first <sheet> element in tab order, (relationship type, part path)) or (element, None)."""
     sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
     if not sheets:
         raise SheetFormatError("工作簿中没有工作表")
     first = sheets[0]
     rel_id = first.get(f"{{{_REL}}}id") or first.get(f"{{{_STRICT_REL}}}id")
-    relationships = _relationships(archive, workbook_path)
-    if rel_id not in relationships or relationships[rel_id][1] not in archive.NameToInfo:
+    return first, relationships.get(rel_id)
+
+
+def first_sheet_path(archive):
+    """The part of the first sheet in tab order, or None when the package does not say."""
+    try:
+        _path, workbook, relationships = _workbook(archive)
+        _first, target = _first_tab(workbook, relationships)
+    except (ValueError, KeyError):
+        return None
+    return target[1] if target and target[1] in archive.NameToInfo else None
+
+
+def first_sheet(data, max_rows):
+    """(sheet name, StreamingSheet) of the workbook's first sheet; raises NotStreamable."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    _path, workbook, relationships = _workbook(archive)
+    first, target = _first_tab(workbook, relationships)
+    if target is None or target[1] not in archive.NameToInfo:
         raise NotStreamable("the first sheet's part is missing")
-    kind, sheet_path = relationships[rel_id]
+    kind, sheet_path = target
     if kind != "worksheet":  # a chart sheet or a macro sheet first
         raise NotStreamable(f"first sheet is a {kind}")
     properties = next((e for e in workbook.iter() if _local(e.tag) == "workbookPr"), None)
