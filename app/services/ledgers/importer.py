@@ -4,8 +4,8 @@ The whole file is processed inside one transaction, exactly as it would be writt
 the preview is that same run rolled back. So what the preview says is what a
 confirmation writes, and a file with rejected rows writes nothing unless the user
 chose to skip them. Work is set-based: one query per batch of rows to find existing
-records, and bulk inserts and updates — never a query per row. A large file is read and
-checked in a child process while this one writes (see ``_ChildReader``).
+records, and bulk inserts and updates — never a query per row. A large file is read in
+a child process while this one checks and writes its rows (see ``_ChildReader``).
 """
 import contextlib
 import multiprocessing
@@ -146,7 +146,7 @@ class ReaderFailed(UnreadableFile):
 
 
 class _ChildReader:
-    """The file's rows read and checked in a child process, batch by batch.
+    """The file's rows read in a child process, handed over a chunk at a time.
 
     Reading the spreadsheet is more than half the work of an import and needs no database:
     a forked child does it on the second core while this process parses and checks the
