@@ -10,9 +10,9 @@ error and empty cells as ``''``. Only the workbook's shared-string table, which 
 keeps in one part of its own, is held whole.
 
 The sheet part is scanned with regular expressions over bytes rather than by an XML
-parser: a parser calls Python for every element, which made reading 5 to 10 times
+parser: a parser calls Python for every element, which made reading about 6 times
 slower than python-calamine. That is safe because spreadsheet writers produce one narrow
-form of XML. :func:`streamable` checks a file is of that form — the worksheet element
+form of XML. :func:`first_sheet` checks a file is of that form — the worksheet element
 without a namespace prefix, in UTF-8 — and anything inside the sheet data that the
 expressions do not understand (comments, CDATA, processing instructions, a document
 type, prefixed elements, unknown entities) stops the import with a message instead of
