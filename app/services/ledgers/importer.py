@@ -396,14 +396,12 @@ class LedgerImport:
         yield part, batch, raw
 
     def _write_part(self, part, batch, raw, result):
+        """Add what checking the batch found, write it, and keep the rows writing rejected as they were."""
         result.absorb(part)
         if batch:
-            self._flush_batch(batch, raw, result)
-
-    def _flush_batch(self, batch, raw, result):
-        self.write_batch(batch, result)
-        for number in raw.keys() & result.rejected_rows:
-            result.rejected_raw[number] = raw[number]
+            self.write_batch(batch, result)
+            for number in raw.keys() & result.rejected_rows:
+                result.rejected_raw[number] = raw[number]
 
     def changed_fields(self, found, values, columns):
         """Columns whose value in the file differs from the database."""

@@ -23,7 +23,7 @@ import io
 import math
 import re
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 CHUNK = 1 << 20  # bytes of decompressed sheet XML scanned at a time
@@ -434,7 +434,7 @@ class StreamingSheet:
 
     def rows(self):
         """(sheet row number, tuple of cell values) for every row element, in the file's order."""
-        strings, date_styles, date1904 = self.strings, self.date_styles, self.date1904
+        strings = self.strings
         columns, attributes, texts = self.columns, self.attributes, self.texts
         number = 0
         count = 0
