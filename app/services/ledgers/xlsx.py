@@ -371,11 +371,13 @@ class _CellAttributes(dict):
 
 # A row start, or a cell. The usual forms are taken apart here, in C: ``<c r="B4" ...>`` gives its
 # column letters, ``<v>…</v>`` and ``<is><t>…</t></is>`` bodies their raw value; any other body
-# is left whole for :meth:`StreamingSheet._general`.
+# is left whole for :meth:`StreamingSheet._general`. The cell's other attributes are taken by
+# possessive loops (a "/" only when no ">" follows it), which never give back what they took:
+# a third faster than a lazy ``[^>]*?``, which tries the rest of the pattern after every byte.
 _TOKEN = re.compile(
     rb"(<row)\b([^>]*?)(/?)>"
-    rb"|<c(?:\s+r=\"([A-Z]{1,3})[0-9]+\")?(\s[^>]*?)?"
-    rb"(?:/>|><v>([^<]*)</v></c>|><is><t>([^<]*)</t></is></c>|>(.*?)</c>)",
+    rb"|<c(?:\s+r=\"([A-Z]{1,3})[0-9]+\")?(\s[^>/]*+(?:/(?!>)[^>/]*+)*+)?"
+    rb"(?:/>|><v>([^<]*+)</v></c>|><is><t>([^<]*+)</t></is></c>|>(.*?)</c>)",
     re.S,
 )
 _F = re.compile(rb"<f\b[^>]*?(?:/>|>.*?</f>)", re.S)

@@ -327,6 +327,9 @@ HAND_WRITTEN = {  # sheet data: the rows the streaming reader gives
         '\n<row r="1">\n  <c r="A1" t="s">\n    <v>1</v>\n  </c>\n  <c r="B1">\n<v>5</v>\n</c>\n</row>\n',
         [(1, ("粗 体", 5.0))]),
     "cells out of order": ('<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c></row>', [(1, (1.0, "", 3.0))]),
+    "a slash inside an attribute": (
+        '<row r="1"><c r="A1" x14ac:dyDescent="a/b" t="inlineStr"><is><t>甲</t></is></c><c r="B1" s="0" cm="1/2"/>'
+        '<c r="C1" vm="/" t="n"><v>4</v></c></row>', [(1, ("甲", "", 4.0))]),
 }
 
 
