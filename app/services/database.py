@@ -2,7 +2,12 @@
 inserts, and dropping everything for tests and benchmarks."""
 import itertools
 
-from sqlalchemy import event, insert
+from sqlalchemy import any_, bindparam, event, insert
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Boolean
 
 
 def configure_engine_events(app, db):
@@ -124,3 +129,33 @@ class BulkInsert:
             write = copy.write_row
             for row in rows:
                 write(row)
+
+
+class key_in(ColumnElement):  # noqa: N801 (used like SQLAlchemy's own lower-case constructs)
+    """``column IN (…)`` of a list given at execution as the parameter ``name``.
+
+    SQLAlchemy renders an expanding IN as one bound parameter per value, each with its
+    cast on PostgreSQL; for the thousands of keys of an import batch the driver and the
+    server then spend more time on the statement than on the look-up (measured: 2,000 ID
+    numbers not in the table, 10.6 ms as IN, 4.4 ms as ANY). On PostgreSQL this is
+    ``column = ANY(:name)``, one array parameter; elsewhere the expanding IN.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a comparison: no "= 1" after it where booleans are numbers
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement), ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column, name):
+        self.column = column
+        self.name = name
+
+
+@compiles(key_in)
+def _key_in(element, compiler, **kw):
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+@compiles(key_in, "postgresql")
+def _key_in_array(element, compiler, **kw):
+    return compiler.process(element.column == any_(bindparam(element.name, type_=ARRAY(element.column.type))), **kw)

@@ -39,7 +39,7 @@ from app.models import JobType, Worker, WorkerMatchRank
 from app.models.matching import ANY_TYPE
 from app.models.enums import EMPLOYED_STATUSES, NO_LABOR_CAPACITY
 from app.services import matching
-from app.services.database import BulkInsert
+from app.services.database import BulkInsert, key_in
 
 CHUNK = 5000  # ids per statement: well below SQLite's 32,766 bound parameters
 
@@ -167,27 +167,31 @@ def refresh(connection, worker_ids=(), household_ids=(), id_numbers=()):
     who can be matched; then one insert.
     """
     w, r = Worker.__table__, WorkerMatchRank.__table__
-    direct = [w.c.id.in_(chunk) for chunk in _chunks({i for i in worker_ids if i is not None})]
-    direct += [w.c.id_number.in_(chunk) for chunk in _chunks(set(id_numbers))]
+    direct = [(key_in(w.c.id, "keys"), chunk) for chunk in _chunks({i for i in worker_ids if i is not None})]
+    direct += [(key_in(w.c.id_number, "keys"), chunk) for chunk in _chunks(set(id_numbers))]
     households = {h for h in household_ids if h is not None}
     alone = set()  # workers without a household
-    for condition in direct:
-        for worker_id, household_id in connection.execute(select(w.c.id, w.c.household_id).where(condition)):
+    for condition, chunk in direct:
+        for worker_id, household_id in connection.execute(select(w.c.id, w.c.household_id).where(condition),
+                                                          {"keys": chunk}):
             if household_id is None:
                 alone.add(worker_id)
             else:
                 households.add(household_id)
     columns = [w.c[name] for name in _WORKER_COLUMNS]
     workers, employed = [], set()
+    members = key_in(w.c.household_id, "keys")
     for chunk in _chunks(households):
-        members = w.c.household_id.in_(chunk)
-        connection.execute(delete(r).where(r.c.worker_id.in_(select(w.c.id).where(members).scalar_subquery())))
+        keys = {"keys": chunk}
+        connection.execute(delete(r).where(r.c.worker_id.in_(select(w.c.id).where(members).scalar_subquery())), keys)
         employed.update(connection.execute(
-            select(w.c.household_id).where(members, w.c.employment_status.in_(EMPLOYED_STATUSES)).distinct()).scalars())
-        workers.extend(connection.execute(select(*columns).where(members, _matchable(w))))
+            select(w.c.household_id).where(members, w.c.employment_status.in_(EMPLOYED_STATUSES)).distinct(),
+            keys).scalars())
+        workers.extend(connection.execute(select(*columns).where(members, _matchable(w)), keys))
     for chunk in _chunks(alone):
-        connection.execute(delete(r).where(r.c.worker_id.in_(chunk)))
-        workers.extend(connection.execute(select(*columns).where(w.c.id.in_(chunk), _matchable(w))))
+        keys = {"keys": chunk}
+        connection.execute(delete(r).where(key_in(r.c.worker_id, "keys")), keys)
+        workers.extend(connection.execute(select(*columns).where(key_in(w.c.id, "keys"), _matchable(w)), keys))
     _write(connection, _Rows(connection), workers, employed)
 
 

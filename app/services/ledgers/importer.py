@@ -22,7 +22,7 @@ from app.models import Employer, Household, Job, Village, Worker
 from app.models.job_type import JobType
 from app.security import scoping
 from app.services import audit, match_index
-from app.services.database import BulkInsert
+from app.services.database import BulkInsert, key_in
 from app.services.ledgers import cells
 from app.services.ledgers.columns import job_columns, worker_columns
 from app.services.ledgers.reader import UnreadableFile, find_header
@@ -278,9 +278,9 @@ class LedgerImport:
                 pass  # parse again cell by cell to report every bad cell of the row
         values = {}
         errors = []
-        for index, field, parse, header in self.cell_plan:
+        for index, name, parse, header in self.cell_plan:
             try:
-                values[field] = parse(row[index])
+                values[name] = parse(row[index])
             except cells.CellError as exc:
                 errors.append((header, str(exc)))
         return errors or values
@@ -531,12 +531,13 @@ class WorkerImport(LedgerImport):
             self.session.connection().execute(statement, [{"_id": key, **row} for key, row in to_update.items()])
         return ids
 
-    # Built once: an IN list of literal values is built and compiled again for every batch.
+    # Built once: an IN list of literal values is built and compiled again for every batch. The keys
+    # go in one parameter, "keys" (an array on PostgreSQL: see key_in).
     _FIND_HOUSEHOLDS = select(
         *(Household.__table__.c[c] for c in ("id", "head_id_number", "village_id", "category", "head_name"))
-    ).where(Household.__table__.c.head_id_number.in_(bindparam("keys", expanding=True)))
+    ).where(key_in(Household.__table__.c.head_id_number, "keys"))
     _HOUSEHOLD_IDS = select(Household.__table__.c.head_id_number, Household.__table__.c.id).where(
-        Household.__table__.c.head_id_number.in_(bindparam("keys", expanding=True))
+        key_in(Household.__table__.c.head_id_number, "keys")
     )
     _insert_households = BulkInsert(Household.__table__, (
         "village_id", "group_name", "head_name", "head_id_number", "category",
@@ -552,7 +553,7 @@ class WorkerImport(LedgerImport):
     _compared_values = operator.itemgetter(*_COMPARED)
     _FIND_WORKERS = select(
         *(Worker.__table__.c[c] for c in ("id", "id_number", "verified_on", *_COMPARED))
-    ).where(Worker.__table__.c.id_number.in_(bindparam("keys", expanding=True)))
+    ).where(key_in(Worker.__table__.c.id_number, "keys"))
     _INSERTED = (*_COMPARED, "id_number", "verified_on")
     _inserted_values = operator.itemgetter(*_INSERTED)
     _insert_workers = BulkInsert(Worker.__table__, (*_INSERTED, "created_on", "changed_on", "created_by_fk", "changed_by_fk"))
