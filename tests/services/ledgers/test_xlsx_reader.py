@@ -364,6 +364,29 @@ def test_markup_the_reader_does_not_read_is_refused(sheet_data, shared_strings):
         list(open_sheet(data, "台账.xlsx", 100).rows)
 
 
+def test_a_sheet_as_excel_writes_it_is_streamed():
+    """Excel 2016 and WPS: markup-compatibility namespaces on the root, ``spans`` (with a colon) and prefixed
+    ``x14ac:dyDescent`` attributes on rows, prefixed elements after the sheet data."""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+        f'<worksheet xmlns="{MAIN}" xmlns:r="{DOC}" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac xr" '
+        'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" '
+        'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" xr:uid="{00000000-0001}">'
+        '<dimension ref="A1:C2"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="14.25" x14ac:dyDescent="0.2"/><sheetData>'
+        '<row r="1" spans="1:3" x14ac:dyDescent="0.2"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>45390</v></c>'
+        '<c r="C1"><v>3.5</v></c></row><row r="2" spans="1:3" ht="15" customHeight="1" x14ac:dyDescent="0.2">'
+        '<c r="A2" s="0" t="s"><v>3</v></c></row></sheetData><phoneticPr fontId="1" type="noConversion"/>'
+        '<extLst><ext uri="{x}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        '<x14:dataValidations count="0"/></ext></extLst></worksheet>'
+    )
+    data = package(shared_strings=SHARED, sheet_xml=sheet)
+    name, rows = streamed_rows(data)
+    assert rows == [(1, ("甲", date(2024, 4, 8), 3.5)), (2, (" 乙 ",))]
+    assert (name, cells(rows)) == calamine(data)
+
+
 def test_a_prefixed_sheet_is_read_by_calamine():
     data = package(sheet_xml=(
         f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData>'
