@@ -251,7 +251,8 @@ def _check_markup(piece):
     A regular expression looking for prefixed tags at every "<" took a sixth of the reading
     time; colons are rare in sheet data, so each one is looked at instead.
     """
-    if b"<!" in piece or b"<?" in piece:
+    # A one-byte search is several times faster than a two-byte one, and "!" and "?" are rare in ledgers.
+    if (b"!" in piece and b"<!" in piece) or (b"?" in piece and b"<?" in piece):
         raise SheetFormatError(_NOT_STANDARD.format("含有注释或处理指令"))
     find, rfind, prefix = piece.find, piece.rfind, _PREFIX.fullmatch
     colon = find(b":")
